@@ -1,0 +1,79 @@
+/**
+ * Fixtures for every e2e test: a real server (the one `npm start` runs) on a free loopback port
+ * serving the built app, and a page that fails the test on any console error, uncaught exception,
+ * or request leaving the app's own origin (DuckDB must never reach for the internet).
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { createServer, type RunningServer, type ServerOptions } from '../server/createServer';
+import type { StreamStats } from '../src/protocol/stream';
+
+export interface Fixtures {
+  serverOptions: ServerOptions;
+  server: RunningServer;
+  api: {
+    stats(): Promise<StreamStats>;
+    pause(): Promise<StreamStats>;
+    resume(): Promise<StreamStats>;
+  };
+}
+
+export const test = base.extend<Fixtures>({
+  serverOptions: [{ rate: 400, seed: 7 }, { option: true }],
+  server: async ({ serverOptions }, use) => {
+    const server = await createServer({ staticDir: 'dist', ...serverOptions });
+    await use(server);
+    await server.close();
+  },
+  api: async ({ server }, use) => {
+    const call = async (method: 'GET' | 'POST', path: string): Promise<StreamStats> => {
+      const res = await fetch(`${server.url}${path}`, { method });
+      const body = (await res.json()) as { streams: StreamStats[] };
+      return body.streams[0]!;
+    };
+    await use({
+      stats: () => call('GET', '/api/streams'),
+      pause: () => call('POST', '/api/streams/shop/pause'),
+      resume: () => call('POST', '/api/streams/shop/resume'),
+    });
+  },
+  page: async ({ page, server }, use, testInfo) => {
+    const problems: string[] = [];
+    const origin = new URL(server.url).origin;
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('request', (req) => {
+      const url = req.url();
+      if (url.startsWith('data:') || url.startsWith('blob:')) return;
+      const u = new URL(url);
+      const sameOrigin = u.origin === origin || `${u.protocol === 'ws:' ? 'http:' : 'https:'}//${u.host}` === origin;
+      if (!sameOrigin) problems.push(`request left the app's origin: ${url}`);
+    });
+    page.on('websocket', (ws) => {
+      if (new URL(ws.url()).host !== new URL(server.url).host) problems.push(`websocket to a foreign host: ${ws.url()}`);
+    });
+    await use(page);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('dashboard-on-failure', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' }).catch(() => {});
+    }
+    expect(problems, 'console errors or off-origin requests').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The raw number a dashboard element carries in data-value. */
+export async function valueOf(page: Page, testId: string): Promise<number> {
+  const v = await page.getByTestId(testId).getAttribute('data-value');
+  return v === null || v === '' ? Number.NaN : Number(v);
+}
+
+export async function textValueOf(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).getAttribute('data-value')) ?? '';
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+  await test.info().attach(name, { path: test.info().outputPath(`${name}.png`), contentType: 'image/png' });
+}

@@ -1,0 +1,115 @@
+/**
+ * One live stream: a bounded replay buffer of produced batches and the subscribers reading it.
+ * Each subscriber has a send position and an acknowledged position; the server sends at most
+ * `ackWindow` events past the last ack, so a slow client is paused rather than buffered without bound.
+ */
+import type { WebSocket } from 'ws';
+import type { ColumnBatch, DatasetSchema } from '../src/protocol/schema';
+import { sliceBatch } from '../src/protocol/schema';
+import type { ServerMessage, StreamInfo } from '../src/protocol/stream';
+
+interface Entry {
+  offset: number;
+  batch: ColumnBatch;
+  json?: string;
+}
+
+export interface Subscriber {
+  ws: WebSocket;
+  sendOffset: number;
+  ackedOffset: number;
+}
+
+/** Largest batch sent in one catch-up message. */
+const MAX_EVENTS_PER_MESSAGE = 5_000;
+/** Past this many bytes queued in the socket, wait for it to drain. */
+const MAX_SOCKET_BUFFER = 8 * 1024 * 1024;
+
+export class StreamHub {
+  private readonly entries: Entry[] = [];
+  private buffered = 0;
+  nextOffset = 0;
+  readonly subscribers = new Set<Subscriber>();
+
+  constructor(
+    readonly id: string,
+    readonly schema: DatasetSchema,
+    private readonly maxBuffered: number,
+    private readonly ackWindow: number,
+  ) {}
+
+  info(): StreamInfo {
+    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset };
+  }
+
+  get bufferedFrom(): number {
+    return this.entries[0]?.offset ?? this.nextOffset;
+  }
+
+  /** Appends produced events to the stream and sends them to everyone caught up. */
+  publish(batch: ColumnBatch): void {
+    if (batch.count === 0) return;
+    this.entries.push({ offset: this.nextOffset, batch });
+    this.nextOffset += batch.count;
+    this.buffered += batch.count;
+    while (this.buffered > this.maxBuffered && this.entries.length > 1) {
+      this.buffered -= this.entries.shift()!.batch.count;
+    }
+    for (const sub of this.subscribers) this.pump(sub);
+  }
+
+  subscribe(ws: WebSocket, fromOffset: number): Subscriber {
+    const sub: Subscriber = { ws, sendOffset: Math.min(fromOffset, this.nextOffset), ackedOffset: Math.min(fromOffset, this.nextOffset) };
+    this.subscribers.add(sub);
+    this.pump(sub);
+    return sub;
+  }
+
+  ack(sub: Subscriber, offset: number): void {
+    if (offset > sub.ackedOffset && offset <= sub.sendOffset) sub.ackedOffset = offset;
+    this.pump(sub);
+  }
+
+  /** Sends what the subscriber may have now: up to the ack window, while its socket is not backed up. */
+  pump(sub: Subscriber): void {
+    if (sub.sendOffset < this.bufferedFrom) {
+      const msg: ServerMessage = { type: 'gap', stream: this.id, requested: sub.sendOffset, resumeAt: this.bufferedFrom };
+      sub.ws.send(JSON.stringify(msg));
+      sub.sendOffset = this.bufferedFrom;
+      sub.ackedOffset = Math.max(sub.ackedOffset, this.bufferedFrom);
+    }
+    let i = this.findEntry(sub.sendOffset);
+    while (i >= 0 && i < this.entries.length) {
+      if (sub.sendOffset - sub.ackedOffset >= this.ackWindow) return;
+      if (sub.ws.bufferedAmount > MAX_SOCKET_BUFFER) return;
+      const e = this.entries[i]!;
+      const skip = sub.sendOffset - e.offset;
+      if (skip === 0 && e.batch.count <= MAX_EVENTS_PER_MESSAGE) {
+        e.json ??= JSON.stringify({ type: 'events', stream: this.id, offset: e.offset, batch: e.batch } satisfies ServerMessage);
+        sub.ws.send(e.json);
+        sub.sendOffset += e.batch.count;
+        i++;
+        continue;
+      }
+      const end = Math.min(e.batch.count, skip + MAX_EVENTS_PER_MESSAGE);
+      const part = sliceBatch(e.batch, skip, end);
+      sub.ws.send(JSON.stringify({ type: 'events', stream: this.id, offset: sub.sendOffset, batch: part } satisfies ServerMessage));
+      sub.sendOffset += part.count;
+      if (end === e.batch.count) i++;
+    }
+  }
+
+  /** Index of the entry holding `offset`, or -1 when it is not buffered (yet). */
+  private findEntry(offset: number): number {
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const e = this.entries[mid]!;
+      if (offset < e.offset) hi = mid - 1;
+      else if (offset >= e.offset + e.batch.count) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The workbench server: serves the built app, the live shop stream over WebSocket, and a JSON
+ * stats endpoint with exact per-stream totals. A factory, so tests start it on port 0 and close it.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SHOP_SCHEMA, SHOP_STREAM_ID } from '../src/protocol/shop';
+import { DEFAULT_ACK_WINDOW, PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type StreamStats } from '../src/protocol/stream';
+import { ShopGenerator } from './ShopGenerator';
+import { StreamHub, type Subscriber } from './StreamHub';
+import { serveStatic } from './staticFiles';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Directory of the built app; omit to serve only the API and stream. */
+  staticDir?: string;
+  /** Events per second of the demo stream. */
+  rate?: number;
+  seed?: number;
+  tickMs?: number;
+  /** Start with the stream paused. */
+  paused?: boolean;
+  /** Events kept for replay after a reconnect. */
+  replayBuffer?: number;
+  ackWindow?: number;
+  /** Origins allowed to open the stream; loopback origins when omitted. */
+  allowedOrigins?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_CLIENT_MESSAGE = 64 * 1024;
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const host = new URL(origin).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}
+
+function send(ws: WebSocket, msg: ServerMessage): void {
+  ws.send(JSON.stringify(msg));
+}
+
+export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const tickMs = options.tickMs ?? 50;
+  let rate = options.rate ?? 300;
+  let paused = options.paused ?? false;
+  const generator = new ShopGenerator(options.seed ?? 42);
+  const hub = new StreamHub(SHOP_STREAM_ID, SHOP_SCHEMA, options.replayBuffer ?? 500_000, options.ackWindow ?? DEFAULT_ACK_WINDOW);
+  const hubs = new Map([[hub.id, hub]]);
+
+  let carry = 0;
+  const timer = setInterval(() => {
+    if (!paused) {
+      carry += (rate * tickMs) / 1000;
+      const n = Math.floor(carry);
+      carry -= n;
+      if (n > 0) hub.publish(generator.next(n, Date.now()));
+    }
+    // Re-pump every tick so subscribers held back by a full socket catch up once it drains.
+    for (const sub of hub.subscribers) hub.pump(sub);
+  }, tickMs);
+
+  const stats = (): StreamStats[] => [
+    {
+      id: hub.id,
+      produced: hub.nextOffset,
+      amountTotal: generator.totals.amountCents / 100,
+      quantityTotal: generator.totals.quantity,
+      paused,
+      ratePerSecond: rate,
+      bufferedFrom: hub.bufferedFrom,
+      clients: hub.subscribers.size,
+    },
+  ];
+
+  const handleApi = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    if (url.pathname === '/api/streams' && req.method === 'GET') return sendJson(res, 200, { streams: stats() });
+    const m = /^\/api\/streams\/([^/]+)\/(pause|resume|rate)$/.exec(url.pathname);
+    if (m && req.method === 'POST') {
+      if (!hubs.has(m[1]!)) return sendJson(res, 404, { error: `unknown stream ${m[1]}` });
+      if (m[2] === 'pause') paused = true;
+      else if (m[2] === 'resume') paused = false;
+      else {
+        const r = Number(url.searchParams.get('value'));
+        if (!Number.isFinite(r) || r < 0 || r > 5_000_000) return sendJson(res, 400, { error: 'rate must be 0..5000000 events/s' });
+        rate = r;
+      }
+      return sendJson(res, 200, { streams: stats() });
+    }
+    return sendJson(res, 404, { error: 'no such endpoint' });
+  };
+
+  const http = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(options.staticDir, req, res);
+    res.writeHead(404).end();
+  });
+
+  const wss = new WebSocketServer({
+    server: http,
+    path: '/stream',
+    maxPayload: MAX_CLIENT_MESSAGE,
+    verifyClient: ({ origin }: { origin: string }) => {
+      if (!origin) return true; // non-browser clients send no Origin
+      return options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin);
+    },
+  });
+
+  wss.on('connection', (ws) => {
+    let sub: Subscriber | null = null;
+    send(ws, { type: 'hello', protocolVersion: PROTOCOL_VERSION, streams: [...hubs.values()].map((h) => h.info()) });
+    ws.on('message', (data, isBinary) => {
+      let msg: ClientMessage;
+      try {
+        if (isBinary) throw new Error('binary');
+        msg = JSON.parse(String(data)) as ClientMessage;
+        if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+      } catch {
+        return send(ws, { type: 'error', code: 'bad-message', message: 'messages must be JSON objects' });
+      }
+      switch (msg.type) {
+        case 'subscribe': {
+          if (msg.protocolVersion !== PROTOCOL_VERSION) {
+            send(ws, { type: 'error', code: 'protocol-version', message: `server speaks protocol ${PROTOCOL_VERSION}` });
+            return ws.close(1002, 'protocol version');
+          }
+          const h = hubs.get(msg.stream);
+          if (!h) return send(ws, { type: 'error', code: 'unknown-stream', message: `no stream ${String(msg.stream)}` });
+          if (!Number.isSafeInteger(msg.fromOffset) || msg.fromOffset < 0) {
+            return send(ws, { type: 'error', code: 'bad-message', message: 'fromOffset must be a non-negative integer' });
+          }
+          if (sub) h.subscribers.delete(sub);
+          sub = h.subscribe(ws, msg.fromOffset);
+          log(`subscribe ${msg.stream} from ${msg.fromOffset}`);
+          return;
+        }
+        case 'ack':
+          if (sub && Number.isSafeInteger(msg.offset)) hub.ack(sub, msg.offset);
+          return;
+        case 'ping':
+          return send(ws, { type: 'pong', t: Number(msg.t) || 0 });
+        default:
+          return send(ws, { type: 'error', code: 'bad-message', message: `unknown message type ${JSON.stringify((msg as { type?: unknown }).type)}` });
+      }
+    });
+    ws.on('close', () => {
+      if (sub) hub.subscribers.delete(sub);
+    });
+    ws.on('error', () => {}); // a broken client must not take the server down
+  });
+
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url,
+    port,
+    close: async () => {
+      clearInterval(timer);
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** Main-thread handle on the batch worker. */
+import { RpcClient, type PortLike } from '../protocol/rpc';
+import type { BatchEvent, BatchMethods } from './worker/protocol';
+
+export type BatchClient = RpcClient<BatchMethods, BatchEvent>;
+
+export function startBatchWorker(): { client: BatchClient; worker: Worker } {
+  const worker = new Worker(new URL('./worker/batch.worker.ts', import.meta.url), { type: 'module', name: 'batch' });
+  return { client: new RpcClient<BatchMethods, BatchEvent>(worker as PortLike), worker };
+}

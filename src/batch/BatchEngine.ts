@@ -1,0 +1,36 @@
+/**
+ * The seam between the batch layer and the engine that runs it (after Mosaic's connectors).
+ * DuckDB-WASM in a worker implements it today; a ClickHouse-over-HTTP engine could implement it
+ * tomorrow with a second SQL dialect in the view compiler (see docs/ARCHITECTURE.md).
+ */
+import type { SqlRow } from '../views/compileView';
+
+export interface QueryResult {
+  columns: string[];
+  rows: SqlRow[];
+}
+
+export interface SeqRange {
+  afterSeq: number;
+  uptoSeq: number;
+}
+
+export interface BatchEngine {
+  readonly name: string;
+  /**
+   * Appends Arrow IPC stream bytes (one log segment) to `table`, creating it from the first one.
+   * With `range`, only rows with `afterSeq < seq <= uptoSeq` are appended.
+   */
+  appendArrow(table: string, ipc: Uint8Array, range?: SeqRange): Promise<void>;
+  dropTable(table: string): Promise<void>;
+  query(sql: string): Promise<QueryResult>;
+  /** Bytes of engine memory in use, when the engine can tell. */
+  memoryBytes(): Promise<number | null>;
+}
+
+/** The engine table caching one dataset's log. Ids are sanitised: engines may not quote table names. */
+export function tableFor(datasetId: string): string {
+  let h = 0;
+  for (let i = 0; i < datasetId.length; i++) h = (Math.imul(h, 31) + datasetId.charCodeAt(i)) >>> 0;
+  return `ds_${datasetId.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}_${h.toString(36)}`;
+}

@@ -1,0 +1,119 @@
+/**
+ * The batch layer: keeps one engine table per dataset as a cache of the log (loading only segments
+ * it has not seen), and recomputes every view over `seq <= W`, W fixed at the log's end when the
+ * recompute starts. Plain class, no Worker API, so it runs under vitest too.
+ */
+import { EventLog } from '../../log/EventLog';
+import { LogDb } from '../../log/LogDb';
+import { compileView, type CompiledView } from '../../views/compileView';
+import type { ViewDef } from '../../views/ViewDef';
+import { tableFor, type BatchEngine } from '../BatchEngine';
+import type { BatchMethods, BatchStats, DatasetBatchState, RecomputeResult } from './protocol';
+
+type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
+type Req<K extends keyof BatchMethods> = BatchMethods[K]['req'];
+
+export class BatchDispatcher {
+  private log: EventLog | null = null;
+  private engine: BatchEngine | null = null;
+  private views: ViewDef[] = [];
+  /** Per dataset: last seq loaded into the engine table. */
+  private readonly loaded = new Map<string, number>();
+  private readonly published = new Map<string, number>();
+  /** Recomputes run one at a time; a request during one waits for it. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly createEngine: () => Promise<BatchEngine>) {}
+
+  async init({ dbName }: Req<'init'>): Promise<Res<'init'>> {
+    const t0 = performance.now();
+    this.log = new EventLog(new LogDb(dbName));
+    this.engine = await this.createEngine();
+    return { engine: this.engine.name, initMs: performance.now() - t0 };
+  }
+
+  setViews({ views }: Req<'setViews'>): Res<'setViews'> {
+    this.views = views;
+    return { errors: {} };
+  }
+
+  recompute(): Promise<RecomputeResult> {
+    return this.serially(() => this.runRecompute());
+  }
+
+  rebuild(): Promise<RecomputeResult> {
+    return this.serially(async () => {
+      const engine = this.requireEngine();
+      for (const id of this.loaded.keys()) await engine.dropTable(tableFor(id));
+      this.loaded.clear();
+      return this.runRecompute();
+    });
+  }
+
+  query({ sql }: Req<'query'>): Promise<Res<'query'>> {
+    return this.serially(() => this.requireEngine().query(sql));
+  }
+
+  async stats(): Promise<BatchStats> {
+    const datasets: Record<string, DatasetBatchState> = {};
+    for (const [id, loaded] of this.loaded) datasets[id] = { w: this.published.get(id) ?? 0, loaded };
+    return { engine: this.engine?.name ?? 'none', ready: this.engine !== null, datasets, memoryBytes: (await this.engine?.memoryBytes()) ?? null };
+  }
+
+  private serially<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private requireEngine(): BatchEngine {
+    if (!this.engine) throw new Error('batch engine not initialised');
+    return this.engine;
+  }
+
+  private async runRecompute(): Promise<RecomputeResult> {
+    const engine = this.requireEngine();
+    const log = this.log!;
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    const datasets: Record<string, DatasetBatchState> = {};
+    const schemas: RecomputeResult['schemas'] = {};
+    const compiled: CompiledView[] = [];
+    let segmentsLoaded = 0;
+    let eventsLoaded = 0;
+
+    // Fix W for every dataset first, then load: views then all describe the same instant.
+    const ids = [...new Set(this.views.map((v) => v.dataset))];
+    const records = await Promise.all(ids.map((id) => log.dataset(id)));
+    for (const ds of records) {
+      if (!ds) continue;
+      for (const v of this.views) if (v.dataset === ds.id) compiled.push(compileView(v, ds.schema));
+      const w = ds.highWater;
+      const table = tableFor(ds.id);
+      let loaded = this.loaded.get(ds.id) ?? 0;
+      for (const seg of await log.segmentsOverlapping(ds.id, loaded, w)) {
+        if (seg.firstSeq > loaded + 1) throw new Error(`log for ${ds.id} has a hole before seq ${seg.firstSeq}`);
+        // Compaction may have merged segments across `loaded` or `w`: load just the part in range.
+        const before = loaded;
+        const whole = seg.firstSeq === loaded + 1 && seg.lastSeq <= w;
+        await engine.appendArrow(table, seg.bytes, whole ? undefined : { afterSeq: loaded, uptoSeq: w });
+        loaded = Math.min(seg.lastSeq, w);
+        this.loaded.set(ds.id, loaded);
+        segmentsLoaded++;
+        eventsLoaded += loaded - before;
+      }
+      datasets[ds.id] = { w, loaded };
+      schemas[ds.id] = ds.schema;
+    }
+    const t1 = performance.now();
+    const views: RecomputeResult['views'] = {};
+    for (const c of compiled) {
+      const w = datasets[c.view.dataset]!.w;
+      // An empty dataset has no engine table yet; its views are empty.
+      views[c.view.id] = w === 0 ? [] : (await engine.query(c.sql(tableFor(c.view.dataset), 0, w))).rows;
+    }
+    for (const [id, s] of Object.entries(datasets)) this.published.set(id, s.w);
+    const t2 = performance.now();
+    return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
+  }
+}

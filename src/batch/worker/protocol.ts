@@ -1,0 +1,45 @@
+/** The batch worker's protocol: what the main thread may ask and what it answers. */
+import type { DatasetSchema } from '../../protocol/schema';
+import type { SqlRow } from '../../views/compileView';
+import type { ViewDef } from '../../views/ViewDef';
+import type { QueryResult } from '../BatchEngine';
+
+export interface DatasetBatchState {
+  /** The watermark: the last seq these batch views include. */
+  w: number;
+  /** Events loaded into the engine table (the cache of the log). */
+  loaded: number;
+}
+
+export interface RecomputeResult {
+  datasets: Record<string, DatasetBatchState>;
+  schemas: Record<string, DatasetSchema>;
+  /** Per view id: the compiled SQL's rows over seq <= W. */
+  views: Record<string, SqlRow[]>;
+  startedAt: number;
+  loadMs: number;
+  queryMs: number;
+  totalMs: number;
+  segmentsLoaded: number;
+  eventsLoaded: number;
+}
+
+export interface BatchStats {
+  engine: string;
+  ready: boolean;
+  datasets: Record<string, DatasetBatchState>;
+  memoryBytes: number | null;
+}
+
+export type BatchMethods = {
+  init: { req: { dbName: string }; res: { engine: string; initMs: number } };
+  setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
+  /** Fixes W at each dataset's log end, loads unseen segments, recomputes every view. */
+  recompute: { req: Record<string, never>; res: RecomputeResult };
+  /** Drops the engine's cache and reloads everything from the log. */
+  rebuild: { req: Record<string, never>; res: RecomputeResult };
+  query: { req: { sql: string }; res: QueryResult };
+  stats: { req: Record<string, never>; res: BatchStats };
+};
+
+export type BatchEvent = { type: 'log'; message: string };

@@ -1,0 +1,316 @@
+/**
+ * The ingest path: stream messages -> validation -> micro-batches -> durable log appends ->
+ * acknowledgements and the speed layer. Appends run one at a time in arrival order; the server is
+ * only told an offset once the events before it are durable, and the speed layer only tallies
+ * events the log holds, so a crash, reload or reconnect never loses or double-counts an event.
+ */
+import { EventLog, LogGapError } from '../../log/EventLog';
+import { LogDb } from '../../log/LogDb';
+import { concatBatches, sliceBatch, validateBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
+import { SpeedLayer, tallyToRows, type TallyRows } from '../../speed/SpeedLayer';
+import { compileView, type CompiledView } from '../../views/compileView';
+import type { ViewDef } from '../../views/ViewDef';
+import { decodeSegment } from '../../log/segmentCodec';
+import type { ConnectionState, IngestEvent, IngestMethods, IngestStatus } from './protocol';
+import { RateMeter } from './RateMeter';
+import { StreamConnection } from './StreamConnection';
+
+type Req<K extends keyof IngestMethods> = IngestMethods[K]['req'];
+type Res<K extends keyof IngestMethods> = IngestMethods[K]['res'];
+
+/** A micro-batch is appended at this many events, or after FLUSH_MS, whichever comes first. */
+export const FLUSH_EVENTS = 16_384;
+export const FLUSH_MS = 50;
+/** Speed snapshots go to the main thread at most this often. */
+export const SNAPSHOT_MS = 50;
+/** Tiny segments appended before the log's tail is compacted. */
+const COMPACT_EVERY = 16;
+
+interface Pending {
+  offset: number;
+  parts: ColumnBatch[];
+  count: number;
+}
+
+export class IngestDispatcher {
+  private log: EventLog | null = null;
+  private readonly speed = new SpeedLayer();
+  private views: ViewDef[] = [];
+  private readonly schemas = new Map<string, DatasetSchema>();
+  private conn: StreamConnection | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly pending = new Map<string, Pending>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshotTimer: ReturnType<typeof setInterval> | null = null;
+  private dirty = true;
+  private lastEmit = 0;
+  private sinceCompact = 0;
+  private readonly rate = new RateMeter();
+  private readonly st: IngestStatus = {
+    connection: 'idle',
+    url: '',
+    reconnects: 0,
+    lastError: null,
+    errors: 0,
+    eventsPerSecond: 0,
+    received: 0,
+    appended: 0,
+    duplicates: 0,
+    rejected: 0,
+    pending: 0,
+    streams: {},
+    datasets: {},
+  };
+
+  constructor(private readonly emit: (e: IngestEvent) => void) {}
+
+  async init({ dbName, url, views }: Req<'init'>): Promise<Res<'init'>> {
+    this.log = new EventLog(new LogDb(dbName));
+    const datasets: Record<string, number> = {};
+    for (const ds of await this.log.datasets()) {
+      this.schemas.set(ds.id, ds.schema);
+      // Everything already in the log is batch's to compute; the speed layer starts past it.
+      this.speed.reset(ds.id, ds.highWater);
+      this.st.datasets[ds.id] = { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
+      for (const [stream, offset] of Object.entries(ds.sources)) this.st.streams[stream] = { durableOffset: offset, gapEvents: ds.gaps[stream] ?? 0 };
+      datasets[ds.id] = ds.highWater;
+    }
+    this.compile(views);
+    this.snapshotTimer = setInterval(() => this.maybeEmit(), SNAPSHOT_MS);
+    if (url) this.connect({ url });
+    return { datasets };
+  }
+
+  async setViews({ views }: Req<'setViews'>): Promise<Res<'setViews'>> {
+    const errors = this.compile(views);
+    await this.serially(async () => {
+      for (const id of this.schemas.keys()) await this.rebuildSpeed(id);
+    });
+    return { errors };
+  }
+
+  async dropUpTo({ dataset, w }: Req<'dropUpTo'>): Promise<Res<'dropUpTo'>> {
+    const { handedOver, events, straddled } = this.speed.dropUpTo(dataset, w);
+    // A compacted chunk reaching past w cannot be split: re-tally what is past w from the log.
+    if (straddled) await this.serially(() => this.rebuildSpeed(dataset));
+    this.dirty = true;
+    const out: Record<string, TallyRows> = {};
+    for (const [id, t] of handedOver) out[id] = tallyToRows(t);
+    return { handedOver: out, events };
+  }
+
+  connect({ url }: Req<'connect'>): null {
+    this.conn?.stop();
+    this.st.url = url;
+    this.conn = new StreamConnection(url, {
+      onMessage: (m) => this.onMessage(m),
+      onInvalid: (error) => this.fail(`invalid message from server: ${error}`),
+      onState: (state, detail) => this.onState(state, detail),
+    });
+    this.conn.start();
+    return null;
+  }
+
+  disconnect(): null {
+    this.conn?.stop();
+    this.dropPending();
+    return null;
+  }
+
+  private compile(views: ViewDef[]): Record<string, string> {
+    this.views = views;
+    const errors: Record<string, string> = {};
+    const compiled: CompiledView[] = [];
+    for (const v of views) {
+      const schema = this.schemas.get(v.dataset);
+      if (!schema) continue; // compiled once the dataset exists
+      try {
+        compiled.push(compileView(v, schema));
+      } catch (e) {
+        errors[v.id] = e instanceof Error ? e.message : String(e);
+      }
+    }
+    this.speed.setViews(compiled);
+    this.dirty = true;
+    return errors;
+  }
+
+  /** Re-tallies the events past the speed layer's base from the log. */
+  private async rebuildSpeed(datasetId: string): Promise<void> {
+    const log = this.log!;
+    const schema = this.schemas.get(datasetId);
+    if (!schema) return;
+    const base = this.speed.baseOf(datasetId);
+    this.speed.reset(datasetId, base);
+    for (const seg of await log.segmentsOverlapping(datasetId, base, Number.MAX_SAFE_INTEGER)) {
+      const { batch } = decodeSegment(schema, seg.bytes);
+      const skip = Math.max(0, base + 1 - seg.firstSeq);
+      this.speed.add(datasetId, seg.firstSeq + skip, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
+    }
+    this.dirty = true;
+  }
+
+  private onState(state: ConnectionState, detail?: string): void {
+    this.st.connection = state;
+    this.st.reconnects = this.conn?.reconnects ?? 0;
+    if (state === 'backoff') {
+      // Buffered events are not durable; the server replays them from our durable offset.
+      this.dropPending();
+      if (detail) this.st.lastError = `connection ${detail}`;
+    }
+    this.dirty = true;
+  }
+
+  private onMessage(msg: ServerMessage): void {
+    switch (msg.type) {
+      case 'hello':
+        if (msg.protocolVersion !== PROTOCOL_VERSION) {
+          this.fail(`server speaks protocol ${msg.protocolVersion}, this app ${PROTOCOL_VERSION}`);
+          this.conn?.stop();
+          return;
+        }
+        for (const s of msg.streams) void this.subscribe(s.id, s.schema);
+        return;
+      case 'events':
+        return this.onEvents(msg.stream, msg.offset, msg.batch);
+      case 'gap':
+        this.flush(msg.stream);
+        void this.serially(async () => {
+          const lost = await this.log!.recordGap(msg.stream, msg.stream, msg.resumeAt);
+          const s = (this.st.streams[msg.stream] ??= { durableOffset: 0, gapEvents: 0 });
+          s.gapEvents += lost;
+          s.durableOffset = Math.max(s.durableOffset, msg.resumeAt);
+          if (lost > 0) this.fail(`stream ${msg.stream}: the server no longer holds ${lost} events (offsets ${msg.requested}..${msg.resumeAt - 1}); they are missing from the log`);
+        });
+        return;
+      case 'error':
+        this.fail(`server: ${msg.message}`);
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private async subscribe(stream: string, schema: DatasetSchema): Promise<void> {
+    await this.serially(async () => {
+      const ds = await this.log!.ensureDataset(stream, stream, schema);
+      if (JSON.stringify(ds.schema) !== JSON.stringify(schema)) {
+        this.fail(`stream ${stream}: its schema changed; not subscribing (the log keeps the old one)`);
+        return;
+      }
+      if (!this.schemas.has(stream)) {
+        this.schemas.set(stream, schema);
+        this.speed.reset(stream, ds.highWater);
+        this.compile(this.views);
+      }
+      const fromOffset = ds.sources[stream] ?? 0;
+      this.st.streams[stream] = { durableOffset: fromOffset, gapEvents: ds.gaps[stream] ?? 0 };
+      this.st.datasets[stream] ??= { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
+      this.conn?.send({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream, fromOffset });
+    });
+  }
+
+  private onEvents(stream: string, offset: number, raw: unknown): void {
+    const schema = this.schemas.get(stream);
+    if (!schema) return this.fail(`events for stream ${stream} before its hello; ignored`);
+    const v = validateBatch(schema, raw);
+    if (!v.ok) {
+      // Never append a bad event; the reconnect replays from the last durable offset.
+      this.st.rejected++;
+      this.fail(`stream ${stream} offset ${offset}: rejected a malformed batch (${v.error})`);
+      this.conn?.restart('malformed batch');
+      return;
+    }
+    const batch = v.batch;
+    this.st.received += batch.count;
+    this.st.pending += batch.count;
+    let p = this.pending.get(stream);
+    if (p && p.offset + p.count !== offset) {
+      this.flush(stream);
+      p = undefined;
+    }
+    if (!p) this.pending.set(stream, (p = { offset, parts: [], count: 0 }));
+    p.parts.push(batch);
+    p.count += batch.count;
+    if (p.count >= FLUSH_EVENTS) this.flush(stream);
+    else this.flushTimer ??= setTimeout(() => this.flushAll(), FLUSH_MS);
+  }
+
+  private flushAll(): void {
+    this.flushTimer = null;
+    for (const stream of [...this.pending.keys()]) this.flush(stream);
+  }
+
+  private flush(stream: string): void {
+    const p = this.pending.get(stream);
+    if (!p || p.count === 0) return;
+    this.pending.delete(stream);
+    const schema = this.schemas.get(stream)!;
+    const batch = concatBatches(schema, p.parts);
+    void this.serially(() => this.append(stream, batch, p.offset));
+  }
+
+  private async append(stream: string, batch: ColumnBatch, offset: number): Promise<void> {
+    try {
+      const r = await this.log!.append(stream, batch, { stream, offset });
+      if (r.segment) {
+        this.speed.add(stream, r.firstSeq, r.batch, r.segment.appendedAt);
+        const d = this.st.datasets[stream];
+        if (d) {
+          d.highWater = r.lastSeq;
+          d.segments += 1;
+        }
+        this.sinceCompact++;
+      }
+      this.st.appended += r.appended;
+      this.st.duplicates += r.duplicates;
+      this.rate.record(this.st.appended);
+      if (r.nextOffset !== null) {
+        const s = (this.st.streams[stream] ??= { durableOffset: 0, gapEvents: 0 });
+        s.durableOffset = Math.max(s.durableOffset, r.nextOffset);
+        this.conn?.send({ type: 'ack', stream, offset: s.durableOffset });
+      }
+      this.dirty = true;
+      if (this.sinceCompact >= COMPACT_EVERY) {
+        this.sinceCompact = 0;
+        const merged = await this.log!.compactTail(stream);
+        if (merged > 0) this.st.datasets[stream]!.segments -= merged - 1;
+      }
+    } catch (e) {
+      const what = e instanceof LogGapError ? e.message : `could not append to the log: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+      this.fail(`${what}; the stream resumes from the last durable offset`);
+      this.conn?.restart('log append failed');
+    } finally {
+      this.st.pending = Math.max(0, this.st.pending - batch.count);
+    }
+  }
+
+  private dropPending(): void {
+    for (const p of this.pending.values()) this.st.pending -= p.count;
+    this.pending.clear();
+  }
+
+  private serially(job: () => Promise<void>): Promise<void> {
+    const run = this.writes.then(job, job);
+    this.writes = run.catch((e: unknown) => this.fail(String(e)));
+    return run;
+  }
+
+  private fail(message: string): void {
+    this.st.errors++;
+    this.st.lastError = message;
+    this.dirty = true;
+    this.emit({ type: 'error', message });
+  }
+
+  private maybeEmit(): void {
+    const now = Date.now();
+    if (!this.dirty && now - this.lastEmit < 500) return;
+    this.dirty = false;
+    this.lastEmit = now;
+    this.st.eventsPerSecond = this.rate.rate(now);
+    this.st.connection = this.conn?.state ?? 'idle';
+    this.emit({ type: 'snapshot', speed: this.speed.snapshot(), status: structuredClone(this.st), at: now });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The WebSocket to the stream server as an explicit state machine:
+ * idle -> connecting -> open -> (dropped) -> backoff -> connecting ... ; stop() -> stopped.
+ * Backoff is exponential with full jitter, so many tabs do not reconnect in lockstep.
+ * A heartbeat detects a half-open socket that no close event will ever report.
+ */
+import { parseServerMessage, type ClientMessage, type ServerMessage } from '../../protocol/stream';
+import type { ConnectionState } from './protocol';
+
+export const BACKOFF_BASE_MS = 250;
+export const BACKOFF_MAX_MS = 10_000;
+export const HEARTBEAT_MS = 5_000;
+/** No message for this long (pongs included) and the socket is presumed dead. */
+export const IDLE_TIMEOUT_MS = 15_000;
+
+export interface ConnectionCallbacks {
+  onMessage(msg: ServerMessage): void;
+  onInvalid(error: string): void;
+  onState(state: ConnectionState, detail?: string): void;
+}
+
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(cap / 2 + random() * (cap / 2));
+}
+
+export class StreamConnection {
+  state: ConnectionState = 'idle';
+  reconnects = 0;
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private lastMessageAt = 0;
+
+  constructor(
+    readonly url: string,
+    private readonly cb: ConnectionCallbacks,
+  ) {}
+
+  start(): void {
+    if (this.state === 'connecting' || this.state === 'open') return;
+    this.open();
+  }
+
+  stop(): void {
+    this.setState('stopped');
+    this.clearTimers();
+    this.ws?.close(1000, 'stopped');
+    this.ws = null;
+  }
+
+  /** Drops the socket and reconnects after backoff (e.g. the log cannot take more events now). */
+  restart(reason: string): void {
+    if (this.state === 'stopped') return;
+    this.ws?.close(4000, reason.slice(0, 100));
+    this.onDrop(reason);
+  }
+
+  send(msg: ClientMessage): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private open(): void {
+    this.clearTimers();
+    this.setState('connecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (e) {
+      this.onDrop(`cannot open ${this.url}: ${String(e)}`);
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      this.attempt = 0;
+      this.lastMessageAt = Date.now();
+      this.setState('open');
+      this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.ws !== ws) return;
+      this.lastMessageAt = Date.now();
+      if (typeof ev.data !== 'string') return this.cb.onInvalid('binary message');
+      const msg = parseServerMessage(ev.data);
+      if (msg.type === 'invalid') this.cb.onInvalid(msg.error);
+      else this.cb.onMessage(msg);
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.ws !== ws) return;
+      this.onDrop(`closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
+    };
+    ws.onerror = () => {
+      /* a close event always follows */
+    };
+  }
+
+  private beat(): void {
+    if (Date.now() - this.lastMessageAt > IDLE_TIMEOUT_MS) {
+      this.restart('heartbeat timeout');
+      return;
+    }
+    this.send({ type: 'ping', t: Date.now() });
+  }
+
+  private onDrop(reason: string): void {
+    this.ws = null;
+    this.clearTimers();
+    if (this.state === 'stopped') return;
+    const delay = backoffDelay(this.attempt++);
+    this.reconnects++;
+    this.setState('backoff', `${reason}; retrying in ${delay} ms`);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.retryTimer = null;
+    this.heartbeat = null;
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    this.state = state;
+    this.cb.onState(state, detail);
+  }
+}

@@ -1,0 +1,43 @@
+/** The ingest worker's protocol: it owns the socket, the log appends and the speed layer. */
+import type { DatasetSchema } from '../../protocol/schema';
+import type { SpeedSnapshot, TallyRows } from '../../speed/SpeedLayer';
+import type { ViewDef } from '../../views/ViewDef';
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped';
+
+export interface StreamStatus {
+  /** The next offset not yet durable in the log: where a resubscribe starts. */
+  durableOffset: number;
+  /** Events the server reported it could no longer replay. */
+  gapEvents: number;
+}
+
+export interface IngestStatus {
+  connection: ConnectionState;
+  url: string;
+  reconnects: number;
+  lastError: string | null;
+  errors: number;
+  eventsPerSecond: number;
+  received: number;
+  appended: number;
+  duplicates: number;
+  rejected: number;
+  /** Received but not yet durable (and so not yet acknowledged nor tallied). */
+  pending: number;
+  streams: Record<string, StreamStatus>;
+  datasets: Record<string, { highWater: number; segments: number; schema: DatasetSchema }>;
+}
+
+export type IngestMethods = {
+  init: { req: { dbName: string; url: string | null; views: ViewDef[] }; res: { datasets: Record<string, number> } };
+  setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
+  /** Batch published views at `w`: hand over the speed state for seq <= w and return what it held. */
+  dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, TallyRows>; events: number } };
+  connect: { req: { url: string }; res: null };
+  disconnect: { req: Record<string, never>; res: null };
+};
+
+export type IngestEvent =
+  | { type: 'snapshot'; speed: SpeedSnapshot; status: IngestStatus; at: number }
+  | { type: 'error'; message: string };

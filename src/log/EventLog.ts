@@ -1,0 +1,193 @@
+/**
+ * The master dataset: append-only, immutable, columnar segments in IndexedDB.
+ * An append writes one segment and the dataset's high-water mark (and the source's resume offset)
+ * in one transaction, so a crash or a full quota leaves the whole segment or none of it.
+ */
+import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
+import { concatBatches, sliceBatch } from '../protocol/schema';
+import { LogDb, type DatasetRecord, type SegmentRecord } from './LogDb';
+import { decodeSegment, encodeSegment } from './segmentCodec';
+
+/** Where a batch came from, for exactly-once appends: the stream and the offset of its first event. */
+export interface SourcePosition {
+  stream: string;
+  offset: number;
+}
+
+export interface AppendResult {
+  /** Events written (after dropping any already in the log). 0 when the batch was a duplicate. */
+  appended: number;
+  /** Events dropped because the log already held their offsets. */
+  duplicates: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** The segment written, without its bytes; null when nothing was written. */
+  segment: Omit<SegmentRecord, 'bytes'> | null;
+  /** The source's next offset after this append. */
+  nextOffset: number | null;
+  /** Speed-layer input: the events actually appended (the batch minus duplicates). */
+  batch: ColumnBatch;
+}
+
+export class LogGapError extends Error {
+  override name = 'LogGapError';
+}
+
+export class EventLog {
+  constructor(readonly db: LogDb) {}
+
+  /** Creates the dataset if missing; an existing dataset keeps its schema and events. */
+  async ensureDataset(id: string, name: string, schema: DatasetSchema): Promise<DatasetRecord> {
+    return this.db.transaction('rw', this.db.datasets, async () => {
+      const existing = await this.db.datasets.get(id);
+      if (existing) return existing;
+      const rec: DatasetRecord = {
+        id,
+        name,
+        schema,
+        createdAt: Date.now(),
+        highWater: 0,
+        segmentCount: 0,
+        minTs: null,
+        maxTs: null,
+        sources: {},
+        gaps: {},
+      };
+      await this.db.datasets.add(rec);
+      return rec;
+    });
+  }
+
+  dataset(id: string): Promise<DatasetRecord | undefined> {
+    return this.db.datasets.get(id);
+  }
+
+  datasets(): Promise<DatasetRecord[]> {
+    return this.db.datasets.toArray();
+  }
+
+  /**
+   * Appends a batch as one segment. With a source position, events whose offsets the log already
+   * holds are dropped (a replay after reconnect), and a batch that starts past the stored offset is
+   * refused with LogGapError unless the gap was reported by the source (`recordGap`).
+   */
+  async append(datasetId: string, batch: ColumnBatch, source?: SourcePosition): Promise<AppendResult> {
+    return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
+      const ds = await this.db.datasets.get(datasetId);
+      if (!ds) throw new Error(`unknown dataset ${datasetId}`);
+      let events = batch;
+      let duplicates = 0;
+      let nextOffset: number | null = null;
+      if (source) {
+        const stored = ds.sources[source.stream] ?? 0;
+        if (source.offset > stored) {
+          throw new LogGapError(`stream ${source.stream}: batch starts at offset ${source.offset} but the log holds up to ${stored}`);
+        }
+        duplicates = Math.min(batch.count, stored - source.offset);
+        if (duplicates > 0) events = sliceBatch(batch, duplicates, batch.count);
+        nextOffset = source.offset + batch.count;
+      }
+      const firstSeq = ds.highWater + 1;
+      if (events.count === 0) {
+        return { appended: 0, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, nextOffset: source ? Math.max(nextOffset ?? 0, ds.sources[source.stream] ?? 0) : null, batch: events };
+      }
+      let minTs = Infinity;
+      let maxTs = -Infinity;
+      for (let i = 0; i < events.count; i++) {
+        const t = events.ts[i] as number;
+        if (t < minTs) minTs = t;
+        if (t > maxTs) maxTs = t;
+      }
+      const lastSeq = firstSeq + events.count - 1;
+      const bytes = encodeSegment(ds.schema, events, firstSeq);
+      const segment: SegmentRecord = { datasetId, firstSeq, lastSeq, count: events.count, minTs, maxTs, appendedAt: Date.now(), bytes };
+      await this.db.segments.add(segment);
+      ds.highWater = lastSeq;
+      ds.segmentCount += 1;
+      ds.minTs = ds.minTs === null ? minTs : Math.min(ds.minTs, minTs);
+      ds.maxTs = ds.maxTs === null ? maxTs : Math.max(ds.maxTs, maxTs);
+      if (source && nextOffset !== null) ds.sources[source.stream] = nextOffset;
+      await this.db.datasets.put(ds);
+      const { bytes: _bytes, ...meta } = segment;
+      return { appended: events.count, duplicates, firstSeq, lastSeq, segment: meta, nextOffset, batch: events };
+    });
+  }
+
+  /** Records that the source skipped `[from, resumeAt)`: those events can never reach the log. */
+  async recordGap(datasetId: string, stream: string, resumeAt: number): Promise<number> {
+    return this.db.transaction('rw', this.db.datasets, async () => {
+      const ds = await this.db.datasets.get(datasetId);
+      if (!ds) throw new Error(`unknown dataset ${datasetId}`);
+      const stored = ds.sources[stream] ?? 0;
+      if (resumeAt <= stored) return 0;
+      const lost = resumeAt - stored;
+      ds.sources[stream] = resumeAt;
+      ds.gaps[stream] = (ds.gaps[stream] ?? 0) + lost;
+      await this.db.datasets.put(ds);
+      return lost;
+    });
+  }
+
+  /**
+   * Segments holding any seq in `(afterSeq, uptoSeq]`, in seq order. The first and last may extend
+   * past the range (compaction may have merged across it); callers filter by seq.
+   */
+  segmentsOverlapping(datasetId: string, afterSeq: number, uptoSeq: number): Promise<SegmentRecord[]> {
+    return this.db.segments
+      .where('[datasetId+lastSeq]')
+      .between([datasetId, afterSeq + 1], [datasetId, Infinity], true, true)
+      .until((s) => s.firstSeq > uptoSeq)
+      .filter((s) => s.firstSeq <= uptoSeq)
+      .toArray();
+  }
+
+  /**
+   * Re-packs the newest run of small segments into one, in one transaction. Events, their seqs and
+   * their order are unchanged: only how many IndexedDB records hold them. Without it a slow stream
+   * flushed every 100 ms leaves ~36k tiny segments an hour, and a reload pays for each of them.
+   * Returns the number of segments merged (0 when the tail is not worth it yet).
+   */
+  async compactTail(datasetId: string, opts: { minRun?: number; smallEvents?: number; maxEvents?: number } = {}): Promise<number> {
+    const minRun = opts.minRun ?? 16;
+    const small = opts.smallEvents ?? 16_384;
+    const max = opts.maxEvents ?? 65_536;
+    return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
+      const ds = await this.db.datasets.get(datasetId);
+      if (!ds) return 0;
+      const tail = await this.db.segments
+        .where('[datasetId+lastSeq]')
+        .between([datasetId, 0], [datasetId, Infinity])
+        .reverse()
+        .limit(minRun * 4)
+        .toArray();
+      const run: SegmentRecord[] = [];
+      let total = 0;
+      for (const seg of tail) {
+        if (seg.count >= small || total + seg.count > max) break;
+        run.push(seg);
+        total += seg.count;
+      }
+      if (run.length < minRun) return 0;
+      run.reverse();
+      const parts = run.map((s) => decodeSegment(ds.schema, s.bytes).batch);
+      const merged = concatBatches(ds.schema, parts);
+      const first = run[0]!;
+      const last = run[run.length - 1]!;
+      const segment: SegmentRecord = {
+        datasetId,
+        firstSeq: first.firstSeq,
+        lastSeq: last.lastSeq,
+        count: total,
+        minTs: Math.min(...run.map((s) => s.minTs)),
+        maxTs: Math.max(...run.map((s) => s.maxTs)),
+        appendedAt: last.appendedAt,
+        bytes: encodeSegment(ds.schema, merged, first.firstSeq),
+      };
+      await this.db.segments.bulkDelete(run.map((s) => [datasetId, s.firstSeq] as [string, number]));
+      await this.db.segments.add(segment);
+      ds.segmentCount -= run.length - 1;
+      await this.db.datasets.put(ds);
+      return run.length;
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import Dexie, { type Table } from 'dexie';
+import type { DatasetSchema } from '../protocol/schema';
+
+/** One dataset: a named, append-only log with a schema. */
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  schema: DatasetSchema;
+  createdAt: number;
+  /** Last assigned seq; 0 while empty. Seqs are dense: 1..highWater. */
+  highWater: number;
+  segmentCount: number;
+  minTs: number | null;
+  maxTs: number | null;
+  /** Per source stream: the next offset not yet in the log (the resume point). */
+  sources: Record<string, number>;
+  /** Per source stream: events the source reported as lost before they reached us. */
+  gaps: Record<string, number>;
+}
+
+/** An immutable run of events `firstSeq..lastSeq`, stored as Arrow IPC stream bytes. */
+export interface SegmentRecord {
+  datasetId: string;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  minTs: number;
+  maxTs: number;
+  /** Wall-clock time the segment became durable. */
+  appendedAt: number;
+  bytes: Uint8Array;
+}
+
+export const DEFAULT_DB_NAME = 'lambda-workbench';
+
+/** The master dataset's IndexedDB schema. Opened by the ingest worker (writer) and the batch worker (reader). */
+export class LogDb extends Dexie {
+  datasets!: Table<DatasetRecord, string>;
+  segments!: Table<SegmentRecord, [string, number]>;
+
+  constructor(name: string = DEFAULT_DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      datasets: 'id',
+      segments: '[datasetId+firstSeq], [datasetId+lastSeq]',
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/** Wires the layers together: two workers, the pipeline coordinator, the React dashboard. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startBatchWorker } from './batch/BatchClient';
+import { startIngestWorker } from './ingest/IngestClient';
+import { DEFAULT_DB_NAME } from './log/LogDb';
+import { Pipeline } from './serving/Pipeline';
+import { App } from './ui/App';
+import { PipelineProvider } from './ui/PipelineContext';
+import { DEFAULT_VIEWS } from './views/defaultViews';
+import './ui/styles.css';
+
+const params = new URLSearchParams(location.search);
+const defaultStream = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`;
+const stream = params.get('stream');
+const intervalS = Number(params.get('batchInterval') ?? '10');
+
+const pipeline = new Pipeline(startIngestWorker().client, startBatchWorker().client, {
+  dbName: params.get('db') ?? DEFAULT_DB_NAME,
+  streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
+  views: [...DEFAULT_VIEWS],
+  batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
+});
+void pipeline.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={new QueryClient()}>
+      <PipelineProvider pipeline={pipeline}>
+        <App />
+      </PipelineProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

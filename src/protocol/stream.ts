@@ -1,0 +1,83 @@
+/**
+ * The WebSocket stream protocol, shared by server/ and the browser's ingest worker.
+ * Offsets are the stream's own positions (0-based, dense). A client resumes by subscribing from the
+ * first offset it has not made durable; the log stores that offset in the same transaction as the
+ * events, so a resume never loses or repeats an event.
+ */
+import type { ColumnBatch, DatasetSchema } from './schema';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Server -> client. */
+export type ServerMessage =
+  | { type: 'hello'; protocolVersion: number; streams: StreamInfo[] }
+  | { type: 'events'; stream: string; offset: number; batch: ColumnBatch }
+  /** The requested offset fell out of the replay buffer; the stream continues at `resumeAt`. */
+  | { type: 'gap'; stream: string; requested: number; resumeAt: number }
+  | { type: 'error'; code: ErrorCode; message: string }
+  | { type: 'pong'; t: number };
+
+/** Client -> server. */
+export type ClientMessage =
+  | { type: 'subscribe'; protocolVersion: number; stream: string; fromOffset: number }
+  /** Everything before `offset` is durable at the client. */
+  | { type: 'ack'; stream: string; offset: number }
+  | { type: 'ping'; t: number };
+
+export type ErrorCode = 'bad-message' | 'unknown-stream' | 'protocol-version' | 'too-large';
+
+export interface StreamInfo {
+  id: string;
+  schema: DatasetSchema;
+  /** The next offset the stream will produce. */
+  nextOffset: number;
+}
+
+/** Per-stream figures the server reports at GET /api/streams, so tests can check exact totals. */
+export interface StreamStats {
+  id: string;
+  produced: number;
+  /** Sum of `amount` over every produced event, computed in integer cents. */
+  amountTotal: number;
+  quantityTotal: number;
+  paused: boolean;
+  ratePerSecond: number;
+  bufferedFrom: number;
+  clients: number;
+}
+
+/** Events in flight a client may hold un-acknowledged before the server stops sending to it. */
+export const DEFAULT_ACK_WINDOW = 200_000;
+
+/** Parses a server message without trusting it; returns an error string for anything malformed. */
+export function parseServerMessage(text: string): ServerMessage | { type: 'invalid'; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { type: 'invalid', error: 'message is not JSON' };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+    return { type: 'invalid', error: 'message has no type' };
+  }
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'hello':
+      return typeof m.protocolVersion === 'number' && Array.isArray(m.streams)
+        ? (m as unknown as ServerMessage)
+        : { type: 'invalid', error: 'bad hello' };
+    case 'events':
+      return typeof m.stream === 'string' && Number.isInteger(m.offset) && (m.offset as number) >= 0
+        ? (m as unknown as ServerMessage) // the batch itself is validated against the schema by the receiver
+        : { type: 'invalid', error: 'bad events header' };
+    case 'gap':
+      return typeof m.stream === 'string' && Number.isInteger(m.requested) && Number.isInteger(m.resumeAt)
+        ? (m as unknown as ServerMessage)
+        : { type: 'invalid', error: 'bad gap' };
+    case 'error':
+    case 'pong':
+      return m as unknown as ServerMessage;
+    default:
+      return { type: 'invalid', error: `unknown message type ${JSON.stringify(m.type)}` };
+  }
+}

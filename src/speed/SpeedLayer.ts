@@ -1,0 +1,138 @@
+/**
+ * The speed layer: an incremental tally of the events past the batch watermark W.
+ * State is kept per appended segment (a chunk), because W always falls on a segment boundary
+ * (batch fixes W at the log's end): dropping `seq <= W` is then dropping whole chunks, which works
+ * for every measure (min and max cannot be "subtracted"). The dropped chunks' tally is returned so
+ * the serving layer can reconcile it with batch's answer for the same events.
+ */
+import type { ColumnBatch } from '../protocol/schema';
+import { keyString, type CompiledView, type Group, type Tally } from '../views/compileView';
+
+interface Chunk {
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  appendedAt: number;
+  tallies: Map<string, Tally>;
+}
+
+/** A tally as it crosses a worker boundary: plain arrays, no Map. */
+export type TallyRows = Group[];
+
+export interface SpeedDatasetState {
+  /** Events with seq <= baseW are excluded (they belong to batch). */
+  baseW: number;
+  /** Last seq tallied. */
+  lastSeq: number;
+  events: number;
+  chunks: number;
+  /** When the oldest event not yet in batch became durable; null when there is none. */
+  oldestAppendedAt: number | null;
+}
+
+export interface SpeedSnapshot {
+  datasets: Record<string, SpeedDatasetState>;
+  views: Record<string, TallyRows>;
+}
+
+export function tallyToRows(t: Tally): TallyRows {
+  return [...t.values()];
+}
+
+export function rowsToTally(rows: TallyRows): Tally {
+  return new Map(rows.map((g) => [keyString(g.key), g]));
+}
+
+export class SpeedLayer {
+  private readonly chunks = new Map<string, Chunk[]>();
+  private readonly baseW = new Map<string, number>();
+  private views: CompiledView[] = [];
+
+  /** Sets the compiled views; existing chunks are re-tallied by the caller through `reset`. */
+  setViews(views: CompiledView[]): void {
+    this.views = views;
+  }
+
+  /** The last seq batch covers, as far as this layer knows. */
+  baseOf(datasetId: string): number {
+    return this.baseW.get(datasetId) ?? 0;
+  }
+
+  /** Forgets everything for a dataset; events with seq <= baseW are batch's. */
+  reset(datasetId: string, baseW: number): void {
+    this.chunks.set(datasetId, []);
+    this.baseW.set(datasetId, baseW);
+  }
+
+  /** Tallies one appended segment `firstSeq..firstSeq+batch.count-1`. */
+  add(datasetId: string, firstSeq: number, batch: ColumnBatch, appendedAt: number): void {
+    if (batch.count === 0) return;
+    const base = this.baseW.get(datasetId) ?? 0;
+    if (firstSeq + batch.count - 1 <= base) return; // already in batch
+    const tallies = new Map<string, Tally>();
+    for (const v of this.views) {
+      if (v.view.dataset !== datasetId) continue;
+      const t: Tally = new Map();
+      v.add(t, batch);
+      tallies.set(v.view.id, t);
+    }
+    let list = this.chunks.get(datasetId);
+    if (!list) this.chunks.set(datasetId, (list = []));
+    list.push({ firstSeq, lastSeq: firstSeq + batch.count - 1, count: batch.count, appendedAt, tallies });
+  }
+
+  /**
+   * Drops the chunks batch now covers (`lastSeq <= w`) and returns their tally per view: what the
+   * speed layer had counted for the events batch has just absorbed.
+   */
+  dropUpTo(datasetId: string, w: number): { handedOver: Map<string, Tally>; events: number; straddled: boolean } {
+    const handedOver = new Map<string, Tally>();
+    let events = 0;
+    let straddled = false;
+    const list = this.chunks.get(datasetId) ?? [];
+    const keep: Chunk[] = [];
+    for (const c of list) {
+      if (c.lastSeq > w) {
+        if (c.firstSeq <= w) straddled = true;
+        keep.push(c);
+        continue;
+      }
+      events += c.count;
+      for (const v of this.views) {
+        const t = c.tallies.get(v.view.id);
+        if (!t) continue;
+        let acc = handedOver.get(v.view.id);
+        if (!acc) handedOver.set(v.view.id, (acc = new Map()));
+        v.mergeInto(acc, t);
+      }
+    }
+    this.chunks.set(datasetId, keep);
+    this.baseW.set(datasetId, Math.max(w, this.baseW.get(datasetId) ?? 0));
+    return { handedOver, events, straddled };
+  }
+
+  /** The speed view: every chunk's tally folded, per view. */
+  snapshot(): SpeedSnapshot {
+    const datasets: Record<string, SpeedDatasetState> = {};
+    for (const [id, base] of this.baseW) {
+      const list = this.chunks.get(id) ?? [];
+      datasets[id] = {
+        baseW: base,
+        lastSeq: list.length ? list[list.length - 1]!.lastSeq : base,
+        events: list.reduce((n, c) => n + c.count, 0),
+        chunks: list.length,
+        oldestAppendedAt: list[0]?.appendedAt ?? null,
+      };
+    }
+    const views: Record<string, TallyRows> = {};
+    for (const v of this.views) {
+      const acc: Tally = new Map();
+      for (const c of this.chunks.get(v.view.dataset) ?? []) {
+        const t = c.tallies.get(v.view.id);
+        if (t) v.mergeInto(acc, t);
+      }
+      views[v.view.id] = tallyToRows(acc);
+    }
+    return { datasets, views };
+  }
+}

@@ -1,0 +1,32 @@
+/** Revenue by country, each bar split into its batch part and its speed part. */
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { BY_COUNTRY_VIEW } from '../views/defaultViews';
+import { fmtCompact, fmtMoney } from './format';
+import { usePipelineSnapshot } from './PipelineContext';
+
+export function BreakdownChart() {
+  const view = usePipelineSnapshot().views[BY_COUNTRY_VIEW.id];
+  const data = (view?.rows ?? [])
+    .map((r) => ({ key: String(r.key[0] ?? '(null)'), batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0, merged: r.merged[0] ?? 0 }))
+    .sort((a, b) => b.merged - a.merged);
+  return (
+    <div className="card chart-card" data-testid="breakdown">
+      <div className="card-head">
+        <h2>{BY_COUNTRY_VIEW.name}</h2>
+      </div>
+      <div className="chart">
+        <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
+          <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
+            <XAxis type="number" tickFormatter={fmtCompact} fontSize={11} />
+            <YAxis type="category" dataKey="key" width={36} fontSize={11} interval={0} />
+            <Tooltip formatter={(v) => fmtMoney(Number(v))} isAnimationActive={false} />
+            <Legend />
+            <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
+            <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </div>
+  );
+}

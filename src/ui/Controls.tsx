@@ -1,0 +1,38 @@
+/** Batch controls: recompute now, the recompute interval, pause. */
+import { useMutation } from '@tanstack/react-query';
+import { fmtDuration, fmtInt } from './format';
+import { usePipeline, usePipelineSnapshot } from './PipelineContext';
+
+const INTERVALS = [5_000, 10_000, 30_000, 60_000];
+
+export function Controls() {
+  const pipeline = usePipeline();
+  const s = usePipelineSnapshot();
+  const recompute = useMutation({ mutationFn: () => pipeline.recomputeNow() });
+  return (
+    <div className="controls">
+      <button className="primary" data-testid="recompute-now" disabled={s.phase !== 'ready'} onClick={() => recompute.mutate()}>
+        {s.batch.running ? 'Recomputing…' : 'Recompute now'}
+      </button>
+      <label>
+        every{' '}
+        <select data-testid="batch-interval" value={s.batchIntervalMs} onChange={(e) => pipeline.setBatchInterval(Number(e.target.value))}>
+          {[...new Set([...INTERVALS, s.batchIntervalMs])].sort((a, b) => a - b).map((ms) => (
+            <option key={ms} value={ms}>
+              {fmtDuration(ms)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" data-testid="pause-batch" checked={s.batchPaused} onChange={(e) => pipeline.setBatchPaused(e.target.checked)} /> pause batch
+      </label>
+      {recompute.data && (
+        <span className="muted" data-testid="recompute-result">
+          last: {fmtInt(recompute.data.eventsLoaded)} new events loaded, {fmtDuration(recompute.data.totalMs)}
+        </span>
+      )}
+      {s.batch.error && <span className="error-text">recompute failed: {s.batch.error}</span>}
+    </div>
+  );
+}

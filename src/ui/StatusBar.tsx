@@ -1,0 +1,73 @@
+/** Live pipeline status: source, rate, log size, watermark, batch lag, last recompute. */
+import { SHOP_STREAM_ID } from '../protocol/shop';
+import { fmtClock, fmtDuration, fmtInt } from './format';
+import { useNow, usePipelineSnapshot } from './PipelineContext';
+import { useServerStats } from './serverStats';
+
+const CONNECTION_LABEL = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  open: 'connected',
+  backoff: 'disconnected, retrying',
+  stopped: 'disconnected',
+} as const;
+
+function Stat({ label, value, testId, raw, title }: { label: string; value: string; testId: string; raw?: number | string; title?: string }) {
+  return (
+    <div className="stat" title={title}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId} data-value={raw}>
+        {value}
+      </span>
+    </div>
+  );
+}
+
+export function StatusBar() {
+  const s = usePipelineSnapshot();
+  const now = useNow();
+  const ing = s.ingest;
+  const dataset = SHOP_STREAM_ID;
+  const logEvents = ing?.datasets[dataset]?.highWater ?? 0;
+  const w = s.batch.w[dataset] ?? 0;
+  const oldest = s.speed?.datasets[dataset]?.oldestAppendedAt ?? null;
+  const connection = ing?.connection ?? 'idle';
+  const server = useServerStats(ing?.url !== '' && ing !== null).data?.find((x) => x.id === dataset);
+  return (
+    <div className="status-bar" data-testid="status-bar">
+      <div className="stat">
+        <span className="stat-label">Source</span>
+        <span className="stat-value">
+          <span className={`dot dot-${connection}`} />
+          <span data-testid="status-connection" data-value={connection}>
+            {CONNECTION_LABEL[connection]}
+          </span>
+        </span>
+      </div>
+      <Stat label="Events/s" value={fmtInt(ing?.eventsPerSecond ?? 0)} testId="status-rate" raw={Math.round(ing?.eventsPerSecond ?? 0)} />
+      <Stat label="Server sent" value={server ? fmtInt(server.produced) : '–'} testId="status-server-sent" raw={server?.produced ?? ''} title="Events the stream server reports it produced" />
+      <Stat label="In log" value={fmtInt(logEvents)} testId="status-log" raw={logEvents} title="Durable events in the IndexedDB log (the master dataset)" />
+      <Stat label="Batch W" value={fmtInt(w)} testId="status-w" raw={w} title="Watermark: the last seq the batch views include" />
+      <Stat
+        label="Batch lag"
+        value={`${fmtInt(logEvents - w)} ev · ${oldest === null ? '0 s' : fmtDuration(Math.max(0, Math.max(now, Date.now()) - oldest))}`}
+        testId="status-lag"
+        raw={logEvents - w}
+        title="Events in the log that batch has not absorbed yet (the speed layer holds them), and the age of the oldest"
+      />
+      <Stat
+        label="Last recompute"
+        value={
+          s.batch.recomputedAt === null
+            ? s.batch.running
+              ? 'running…'
+              : '–'
+            : `${fmtClock(s.batch.recomputedAt)} · ${fmtDuration(s.batch.lastDurationMs)}`
+        }
+        testId="status-recompute"
+        raw={s.batch.recomputes}
+      />
+      {ing && ing.pending > 0 && <Stat label="In flight" value={fmtInt(ing.pending)} testId="status-pending" raw={ing.pending} />}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The merged time series: each bucket stacked as batch part + speed part, the buckets holding any
+ * speed-layer contribution shaded, and a line at the boundary where pure batch output ends.
+ */
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { TIMELINE_VIEW } from '../views/defaultViews';
+import { fmtClock, fmtCompact, fmtInt, fmtMoney } from './format';
+import { usePipelineSnapshot } from './PipelineContext';
+import { useUiStore, type TimelineMetric } from './uiStore';
+
+const WINDOWS: { label: string; ms: number | null }[] = [
+  { label: '2 min', ms: 2 * 60_000 },
+  { label: '5 min', ms: 5 * 60_000 },
+  { label: '15 min', ms: 15 * 60_000 },
+  { label: 'all', ms: null },
+];
+
+export function TimelineChart() {
+  const view = usePipelineSnapshot().views[TIMELINE_VIEW.id];
+  const { timelineMetric: metric, timelineWindowMs: windowMs, setTimelineMetric, setTimelineWindow } = useUiStore();
+  const rows = view?.rows ?? [];
+  const last = rows.length ? (rows[rows.length - 1]!.key[0] as number) : 0;
+  const data = rows
+    .filter((r) => windowMs === null || (r.key[0] as number) > last - windowMs)
+    .map((r) => ({
+      t: r.key[0] as number,
+      batch: r.batch?.[metric] ?? 0,
+      speed: r.speed?.[metric] ?? 0,
+    }));
+  const boundary = view?.boundary ?? null;
+  const shadedFrom = boundary !== null ? (data.find((d) => d.t >= boundary)?.t ?? null) : null;
+  const fmt = metric === 1 ? fmtMoney : fmtInt;
+  return (
+    <div className="card chart-card" data-testid="timeline">
+      <div className="card-head">
+        <h2>{TIMELINE_VIEW.name}</h2>
+        <div className="seg">
+          {TIMELINE_VIEW.measures.map((m, i) => (
+            <button key={m.label} className={metric === i ? 'on' : ''} onClick={() => setTimelineMetric(i as TimelineMetric)}>
+              {m.label}
+            </button>
+          ))}
+        </div>
+        <div className="seg">
+          {WINDOWS.map((w) => (
+            <button key={w.label} className={windowMs === w.ms ? 'on' : ''} onClick={() => setTimelineWindow(w.ms)}>
+              {w.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <p className="hint" data-testid="boundary" data-value={boundary ?? ''}>
+        {boundary === null
+          ? 'Every bucket is exact batch output: the speed layer holds nothing right now.'
+          : `Buckets before ${fmtClock(boundary)} are exact batch output; shaded buckets include the speed layer's live tally, which the next recompute replaces.`}
+      </p>
+      <div className="chart">
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 8 }} barCategoryGap={1}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
+            <XAxis dataKey="t" tickFormatter={fmtClock} minTickGap={40} fontSize={11} />
+            <YAxis tickFormatter={fmtCompact} fontSize={11} width={48} />
+            <Tooltip labelFormatter={(t) => `bucket ${fmtClock(Number(t))}`} formatter={(v) => fmt(Number(v))} isAnimationActive={false} />
+            <Legend />
+            {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
+            {shadedFrom !== null && (
+              <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={{ value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: '#b45309' }} />
+            )}
+            <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
+            <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </div>
+  );
+}

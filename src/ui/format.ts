@@ -1,0 +1,35 @@
+/** Number and time formatting for the dashboard. */
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+export function fmtInt(n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : int.format(n);
+}
+
+export function fmtMoney(n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : money.format(n);
+}
+
+export function fmtCompact(n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : compact.format(n);
+}
+
+export function fmtClock(ms: number): string {
+  const d = new Date(ms);
+  return d.toLocaleTimeString('en-GB', { hour12: false });
+}
+
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min${ms % 60_000 >= 1000 ? ` ${Math.round((ms % 60_000) / 1000)} s` : ''}`;
+  return `${(ms / 3_600_000).toFixed(ms % 3_600_000 === 0 ? 0 : 1)} h`;
+}
+
+/** Money values to the cent, as a string the tests can compare exactly. */
+export function centsString(n: number | null | undefined): string {
+  return n === null || n === undefined ? '' : (Math.round(n * 100) / 100).toFixed(2);
+}
