@@ -4,7 +4,7 @@
  * in one transaction, so a crash or a full quota leaves the whole segment or none of it.
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
-import { concatBatches, sliceBatch } from '../protocol/schema';
+import { concatBatches, sliceBatch, validateBatch } from '../protocol/schema';
 import { LogDb, type DatasetRecord, type SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
@@ -75,7 +75,9 @@ export class EventLog {
     return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
-      let events = batch;
+      const valid = validateBatch(ds.schema, batch);
+      if (!valid.ok) throw new Error(`not appended to ${datasetId}: ${valid.error}`);
+      let events = valid.batch;
       let duplicates = 0;
       let nextOffset: number | null = null;
       if (source) {
