@@ -117,9 +117,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     server: http,
     path: '/stream',
     maxPayload: MAX_CLIENT_MESSAGE,
-    verifyClient: ({ origin }: { origin: string }) => {
-      if (!origin) return true; // non-browser clients send no Origin
-      return options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin);
+    verifyClient: ({ origin }: { origin: string }, done: (ok: boolean, code?: number, message?: string) => void) => {
+      // Non-browser clients send no Origin; browsers always do, and a page elsewhere must not read our stream.
+      const ok = !origin || (options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin));
+      if (!ok) log(`refused a stream connection from origin ${origin}`);
+      done(ok, 403, 'origin not allowed');
     },
   });
 
