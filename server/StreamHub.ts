@@ -39,7 +39,7 @@ export class StreamHub {
   ) {}
 
   info(): StreamInfo {
-    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset };
+    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset, bufferedFrom: this.bufferedFrom };
   }
 
   get bufferedFrom(): number {

@@ -77,6 +77,16 @@ describe('EventLog', () => {
     expect((await log.dataset('shop'))?.highWater).toBe(4);
   });
 
+  it('starts a new source at its oldest replayable offset without calling it a gap', async () => {
+    const log = await freshLog();
+    expect(await log.startSource('shop', 's', 500)).toBe(500);
+    expect(await log.startSource('shop', 's', 900)).toBe(500);
+    await log.append('shop', shopBatch(2, 1), { stream: 's', offset: 500 });
+    const ds = await log.dataset('shop');
+    expect(ds?.sources.s).toBe(502);
+    expect(ds?.gaps.s).toBeUndefined();
+  });
+
   it('a failure between the segment write and the high-water mark leaves neither', async () => {
     const log = await freshLog();
     await log.append('shop', shopBatch(4, 7));

@@ -115,6 +115,22 @@ export class EventLog {
     });
   }
 
+  /**
+   * Starts reading a source the log has never read, at `offset` (a stream's oldest replayable
+   * event): what came before was never ours, so it is not a gap. Returns the source's resume offset.
+   */
+  async startSource(datasetId: string, stream: string, offset: number): Promise<number> {
+    return this.db.transaction('rw', this.db.datasets, async () => {
+      const ds = await this.db.datasets.get(datasetId);
+      if (!ds) throw new Error(`unknown dataset ${datasetId}`);
+      const stored = ds.sources[stream];
+      if (stored !== undefined) return stored;
+      ds.sources[stream] = offset;
+      await this.db.datasets.put(ds);
+      return offset;
+    });
+  }
+
   /** Records that the source skipped `[from, resumeAt)`: those events can never reach the log. */
   async recordGap(datasetId: string, stream: string, resumeAt: number): Promise<number> {
     return this.db.transaction('rw', this.db.datasets, async () => {

@@ -31,6 +31,8 @@ export interface StreamInfo {
   schema: DatasetSchema;
   /** The next offset the stream will produce. */
   nextOffset: number;
+  /** The oldest offset still in the replay buffer: where a new subscriber starts. */
+  bufferedFrom: number;
 }
 
 /** Per-stream figures the server reports at GET /api/streams, so tests can check exact totals. */

@@ -170,7 +170,7 @@ export class IngestDispatcher {
           this.conn?.stop();
           return;
         }
-        for (const s of msg.streams) void this.subscribe(s.id, s.schema);
+        for (const s of msg.streams) void this.subscribe(s.id, s.schema, s.bufferedFrom);
         return;
       case 'events':
         return this.onEvents(msg.stream, msg.offset, msg.batch);
@@ -192,7 +192,7 @@ export class IngestDispatcher {
     }
   }
 
-  private async subscribe(stream: string, schema: DatasetSchema): Promise<void> {
+  private async subscribe(stream: string, schema: DatasetSchema, bufferedFrom: number): Promise<void> {
     await this.serially(async () => {
       const ds = await this.log!.ensureDataset(stream, stream, schema);
       if (JSON.stringify(ds.schema) !== JSON.stringify(schema)) {
@@ -204,7 +204,7 @@ export class IngestDispatcher {
         this.speed.reset(stream, ds.highWater);
         this.compile(this.views);
       }
-      const fromOffset = ds.sources[stream] ?? 0;
+      const fromOffset = await this.log!.startSource(stream, stream, Number.isSafeInteger(bufferedFrom) ? bufferedFrom : 0);
       this.st.streams[stream] = { durableOffset: fromOffset, gapEvents: ds.gaps[stream] ?? 0 };
       this.st.datasets[stream] ??= { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
       this.conn?.send({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream, fromOffset });
