@@ -23,7 +23,8 @@ export interface BatchEngine {
    */
   appendArrow(table: string, ipc: Uint8Array, range?: SeqRange): Promise<void>;
   dropTable(table: string): Promise<void>;
-  query(sql: string): Promise<QueryResult>;
+  /** Runs SQL with `?` placeholders bound to `params`. */
+  query(sql: string, params?: readonly (number | string)[]): Promise<QueryResult>;
   /** Bytes of engine memory in use, when the engine can tell. */
   memoryBytes(): Promise<number | null>;
 }

@@ -10,7 +10,7 @@ export abstract class DuckDbEngineBase implements BatchEngine {
   abstract readonly name: string;
   private readonly tables = new Set<string>();
 
-  protected abstract run(sql: string): Promise<Table>;
+  protected abstract run(sql: string, params?: readonly (number | string)[]): Promise<Table>;
   /** Inserts IPC stream bytes; implementations must not let DuckDB detach the caller's buffer. */
   protected abstract insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
 
@@ -41,8 +41,8 @@ export abstract class DuckDbEngineBase implements BatchEngine {
     this.tables.delete(table);
   }
 
-  async query(sql: string): Promise<QueryResult> {
-    return arrowToRows(await this.run(sql));
+  async query(sql: string, params: readonly (number | string)[] = []): Promise<QueryResult> {
+    return arrowToRows(await this.run(sql, params));
   }
 
   async memoryBytes(): Promise<number | null> {

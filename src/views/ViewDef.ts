@@ -1,6 +1,6 @@
 /** A view, defined once as data; compileView turns it into DuckDB SQL and the speed tally. */
 
-export type MeasureOp = 'count' | 'sum' | 'min' | 'max' | 'avg';
+export type MeasureOp = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'count_distinct';
 
 export interface MeasureDef {
   op: MeasureOp;
@@ -10,10 +10,23 @@ export interface MeasureDef {
   label: string;
 }
 
+export type FilterOp = '=' | '!=' | 'in' | '<' | '<=' | '>' | '>=' | 'is null' | 'is not null';
+
+export type FilterValue = number | string;
+
+export interface FilterDef {
+  field: string;
+  op: FilterOp;
+  /** One value for comparisons, a list for `in`, none for the null tests. */
+  value?: FilterValue | FilterValue[];
+}
+
 export interface ViewDef {
   id: string;
   name: string;
   dataset: string;
+  /** Events must pass every filter (AND). */
+  filters?: FilterDef[];
   /** Fields to group by, in order. */
   groupBy: string[];
   /** Event-time bucket width in ms; null for no time axis. */
@@ -23,3 +36,18 @@ export interface ViewDef {
 
 /** A group key value: the bucket start (ms) or a group-by field's value. */
 export type KeyValue = string | number | null;
+
+/** The bucket widths offered to users. */
+export const BUCKETS: readonly { label: string; ms: number }[] = [
+  { label: '1 s', ms: 1_000 },
+  { label: '10 s', ms: 10_000 },
+  { label: '1 min', ms: 60_000 },
+  { label: '5 min', ms: 300_000 },
+  { label: '1 h', ms: 3_600_000 },
+  { label: '1 day', ms: 86_400_000 },
+];
+
+/** A view definition a user must fix; the message says what. */
+export class ViewError extends Error {
+  override name = 'ViewError';
+}

@@ -4,27 +4,37 @@
  * measure definitions in measures.ts.
  */
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
-import { MEASURES, type MeasureKind } from './measures';
-import type { KeyValue, ViewDef } from './ViewDef';
+import { compileFilters, validateFilters } from './filters';
+import { MEASURES, cloneState, type MeasureKind, type SqlValue, type State } from './measures';
+import { quoteIdent } from './quoteIdent';
+import { ViewError, type KeyValue, type ViewDef } from './ViewDef';
 
 /** One group: its key values and the flat state of all its measures. */
 export interface Group {
   key: KeyValue[];
-  state: number[];
+  state: State;
 }
 
 /** A view's partial result: groups by key string. Batch output and speed state share this shape. */
 export type Tally = Map<string, Group>;
 
 /** A row as it comes back from the batch SQL: key columns, then the state parts. */
-export type SqlRow = (KeyValue | bigint)[];
+export type SqlRow = SqlValue[];
+
+/** SQL text with `?` placeholders and the values bound to them. */
+export interface BoundSql {
+  text: string;
+  params: (number | string)[];
+}
 
 export interface CompiledView {
   view: ViewDef;
   /** Key column names, bucket first when there is one (for display). */
   keyNames: string[];
+  /** Indexes of state parts that are floating-point sums: equal across paths only within a tolerance. */
+  inexactParts: ReadonlySet<number>;
   /** SQL over `table` for events with `afterSeq < seq <= uptoSeq`. */
-  sql(table: string, afterSeq: number, uptoSeq: number): string;
+  sql(table: string, afterSeq: number, uptoSeq: number): BoundSql;
   /** Adds a batch of events to a tally in place. */
   add(tally: Tally, batch: ColumnBatch): void;
   /** Folds `src` into `dst` in place (the serving layer's merge rule). */
@@ -32,20 +42,19 @@ export interface CompiledView {
   /** Converts batch SQL rows to a tally. */
   fromRows(rows: readonly SqlRow[]): Tally;
   /** The measure values of one group's state. */
-  finalize(state: readonly number[]): (number | null)[];
+  finalize(state: State): (number | null)[];
 }
 
-export class ViewError extends Error {
-  override name = 'ViewError';
-}
-
-/** Quotes an SQL identifier, so a field named `a"; DROP TABLE x; --` stays a field. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { ViewError } from './ViewDef';
+export { quoteIdent } from './quoteIdent';
 
 const KEY_SEP = '\u001f';
 const NULL_KEY = '\u0000';
+
+/** -0 and 0 group together in SQL; make them one key value here too. */
+function keyValue(v: KeyValue | undefined): KeyValue {
+  return v === undefined ? null : v === 0 ? 0 : v;
+}
 
 /** The key string of a group; the same on both paths because the key values are the same. */
 export function keyString(values: readonly KeyValue[]): string {
@@ -63,22 +72,26 @@ function toSafeSeq(n: number, what: string): number {
   return n;
 }
 
+/** Throws a ViewError naming the first problem a user must fix. */
 export function validateView(view: ViewDef, schema: DatasetSchema): void {
   const fieldType = (name: string) => schema.fields.find((f) => f.name === name)?.type;
-  if (view.measures.length === 0) throw new ViewError(`view ${view.name}: add at least one measure`);
-  for (const g of view.groupBy) if (!fieldType(g)) throw new ViewError(`view ${view.name}: unknown group-by field ${JSON.stringify(g)}`);
-  if (view.bucketMs !== null && !(Number.isInteger(view.bucketMs) && view.bucketMs > 0)) {
-    throw new ViewError(`view ${view.name}: bucket must be a positive number of ms`);
+  const where = view.name ? `view "${view.name}"` : 'view';
+  if (view.measures.length === 0) throw new ViewError(`${where}: add at least one measure`);
+  for (const g of view.groupBy) if (!fieldType(g)) throw new ViewError(`${where}: unknown group-by field ${JSON.stringify(g)}`);
+  if (new Set(view.groupBy).size !== view.groupBy.length) throw new ViewError(`${where}: a field is grouped by twice`);
+  if (view.bucketMs !== null && !(Number.isSafeInteger(view.bucketMs) && view.bucketMs > 0)) {
+    throw new ViewError(`${where}: the time bucket must be a positive whole number of ms`);
   }
   for (const m of view.measures) {
     if (m.field === undefined) {
-      if (m.op !== 'count') throw new ViewError(`view ${view.name}: ${m.op} needs a field`);
+      if (m.op !== 'count') throw new ViewError(`${where}: ${m.op} needs a field`);
       continue;
     }
     const t = fieldType(m.field);
-    if (!t) throw new ViewError(`view ${view.name}: unknown field ${JSON.stringify(m.field)}`);
-    if (MEASURES[m.op].numeric && t !== 'number') throw new ViewError(`view ${view.name}: ${m.op} over text field ${JSON.stringify(m.field)}`);
+    if (!t) throw new ViewError(`${where}: unknown field ${JSON.stringify(m.field)}`);
+    if (MEASURES[m.op].accepts === 'number' && t !== 'number') throw new ViewError(`${where}: ${m.op} over text field ${JSON.stringify(m.field)}`);
   }
+  validateFilters(view.filters ?? [], schema, where);
 }
 
 export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView {
@@ -90,31 +103,32 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     offsets.push(width);
     width += k.init().length;
   }
-  const initState = (): number[] => kinds.flatMap((k) => k.init());
+  const initState = (): State => kinds.flatMap((k) => k.init());
+  const inexactParts = new Set(kinds.flatMap((k, m) => (k.inexact ?? []).map((p) => offsets[m]! + p)));
   const bucket = view.bucketMs;
   const keyNames = [...(bucket !== null ? ['bucket'] : []), ...view.groupBy];
+  const filters = compileFilters(view.filters ?? []);
 
-  const sql = (table: string, afterSeq: number, uptoSeq: number): string => {
-    const keys = [
-      ...(bucket !== null ? [`floor("ts" / ${bucket}) * ${bucket}`] : []),
-      ...view.groupBy.map(quoteIdent),
-    ];
+  const sql = (table: string, afterSeq: number, uptoSeq: number): BoundSql => {
+    const keys = [...(bucket !== null ? [`floor("ts" / ${bucket}) * ${bucket}`] : []), ...view.groupBy.map(quoteIdent)];
     const parts = view.measures.flatMap((m, i) => kinds[i]!.sqlParts(m.field === undefined ? null : quoteIdent(m.field)));
     const select = [...keys.map((k, i) => `${k} AS k${i}`), ...parts.map((p, i) => `${p} AS s${i}`)].join(', ');
-    const where = `"seq" > ${toSafeSeq(afterSeq, 'afterSeq')} AND "seq" <= ${toSafeSeq(uptoSeq, 'uptoSeq')}`;
+    const where = [`"seq" > ${toSafeSeq(afterSeq, 'afterSeq')}`, `"seq" <= ${toSafeSeq(uptoSeq, 'uptoSeq')}`, ...filters.sql].join(' AND ');
     // Without keys SQL returns one row even for no events; the tally has none, so drop that row.
     const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : ' HAVING count(*) > 0';
-    return `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where}${groupBy}`;
+    return { text: `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where}${groupBy}`, params: filters.params };
   };
 
   const add = (tally: Tally, batch: ColumnBatch): void => {
+    const keep = filters.mask(batch);
     const keyCols: Column[] = view.groupBy.map((g) => batch.columns[g] ?? []);
     const measureCols: (Column | null)[] = view.measures.map((m) => (m.field === undefined ? null : (batch.columns[m.field] ?? [])));
     const key: KeyValue[] = new Array<KeyValue>(keyNames.length);
     for (let i = 0; i < batch.count; i++) {
+      if (keep && !keep[i]) continue;
       let k = 0;
       if (bucket !== null) key[k++] = Math.floor((batch.ts[i] as number) / bucket) * bucket;
-      for (const col of keyCols) key[k++] = col[i] ?? null;
+      for (const col of keyCols) key[k++] = keyValue(col[i]);
       const ks = keyString(key);
       let group = tally.get(ks);
       if (!group) {
@@ -129,7 +143,7 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
         }
         const v = col[i];
         if (v === null || v === undefined) continue;
-        kinds[m]!.add(group.state, offsets[m]!, v as number);
+        kinds[m]!.add(group.state, offsets[m]!, v);
       }
     }
   };
@@ -138,7 +152,7 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     for (const [ks, g] of src) {
       const d = dst.get(ks);
       if (!d) {
-        dst.set(ks, { key: g.key.slice(), state: g.state.slice() });
+        dst.set(ks, { key: g.key.slice(), state: cloneState(g.state) });
         continue;
       }
       for (let m = 0; m < kinds.length; m++) kinds[m]!.merge(d.state, offsets[m]!, g.state, offsets[m]!);
@@ -149,13 +163,13 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     const tally: Tally = new Map();
     const nk = keyNames.length;
     for (const row of rows) {
-      const key = row.slice(0, nk).map((v) => (typeof v === 'bigint' ? Number(v) : v)) as KeyValue[];
-      const nums = row.slice(nk).map((v) => (v === null ? null : Number(v)));
-      const state: number[] = [];
+      const key = row.slice(0, nk).map((v) => keyValue(typeof v === 'bigint' ? Number(v) : (v as KeyValue)));
+      const parts = row.slice(nk);
+      const state: State = [];
       let p = 0;
       for (const k of kinds) {
         const n = k.init().length;
-        state.push(...k.fromSql(nums.slice(p, p + n)));
+        state.push(...k.fromSql(parts.slice(p, p + n)));
         p += n;
       }
       tally.set(keyString(key), { key, state });
@@ -163,7 +177,7 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     return tally;
   };
 
-  const finalize = (state: readonly number[]): (number | null)[] => kinds.map((k, m) => k.finalize(state, offsets[m]!));
+  const finalize = (state: State): (number | null)[] => kinds.map((k, m) => k.finalize(state, offsets[m]!));
 
-  return { view, keyNames, sql, add, mergeInto, fromRows, finalize };
+  return { view, keyNames, inexactParts, sql, add, mergeInto, fromRows, finalize };
 }

@@ -33,8 +33,14 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
     return engine;
   }
 
-  protected async run(sql: string): Promise<Table> {
-    return this.conn.query(sql);
+  protected async run(sql: string, params: readonly (number | string)[] = []): Promise<Table> {
+    if (params.length === 0) return this.conn.query(sql);
+    const stmt = this.conn.prepare(sql);
+    try {
+      return stmt.query(...params);
+    } finally {
+      stmt.close();
+    }
   }
 
   protected async insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void> {

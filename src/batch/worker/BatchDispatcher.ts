@@ -110,7 +110,11 @@ export class BatchDispatcher {
     for (const c of compiled) {
       const w = datasets[c.view.dataset]!.w;
       // An empty dataset has no engine table yet; its views are empty.
-      views[c.view.id] = w === 0 ? [] : (await engine.query(c.sql(tableFor(c.view.dataset), 0, w))).rows;
+      if (w === 0) views[c.view.id] = [];
+      else {
+        const q = c.sql(tableFor(c.view.dataset), 0, w);
+        views[c.view.id] = (await engine.query(q.text, q.params)).rows;
+      }
     }
     for (const [id, s] of Object.entries(datasets)) this.published.set(id, s.w);
     const t2 = performance.now();

@@ -27,8 +27,14 @@ export class DuckDbEngine extends DuckDbEngineBase {
     return engine;
   }
 
-  protected run(sql: string): Promise<Table> {
-    return this.conn.query(sql);
+  protected async run(sql: string, params: readonly (number | string)[] = []): Promise<Table> {
+    if (params.length === 0) return this.conn.query(sql);
+    const stmt = await this.conn.prepare(sql);
+    try {
+      return await stmt.query(...params);
+    } finally {
+      await stmt.close();
+    }
   }
 
   protected async insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void> {

@@ -1,0 +1,89 @@
+/**
+ * View filters, compiled once to both paths: SQL predicates with bound values for the batch layer
+ * and a row mask for the speed layer. SQL's NULL rules hold on both: a comparison with NULL is not
+ * true, so only `is null` keeps events whose field is null.
+ */
+import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
+import { quoteIdent } from './quoteIdent';
+import { ViewError, type FilterDef, type FilterOp, type FilterValue } from './ViewDef';
+
+export interface CompiledFilters {
+  sql: string[];
+  params: (number | string)[];
+  /** Which rows pass, or null when there are no filters. */
+  mask(batch: ColumnBatch): Uint8Array | null;
+}
+
+const ORDERED: readonly FilterOp[] = ['<', '<=', '>', '>='];
+
+
+export function validateFilters(filters: readonly FilterDef[], schema: DatasetSchema, where: string): void {
+  for (const f of filters) {
+    const type = schema.fields.find((x) => x.name === f.field)?.type;
+    if (!type) throw new ViewError(`${where}: filter on unknown field ${JSON.stringify(f.field)}`);
+    if (f.op === 'is null' || f.op === 'is not null') continue;
+    // JS compares strings by UTF-16 units and DuckDB by UTF-8 bytes; the orders differ, so only numbers are ordered.
+    if (ORDERED.includes(f.op) && type !== 'number') throw new ViewError(`${where}: ${f.op} needs a number field, ${JSON.stringify(f.field)} is text`);
+    const values = f.op === 'in' ? f.value : [f.value];
+    if (!Array.isArray(values) || values.length === 0) throw new ViewError(`${where}: ${f.op} on ${JSON.stringify(f.field)} needs ${f.op === 'in' ? 'at least one value' : 'a value'}`);
+    for (const v of values) {
+      const ok = type === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string';
+      if (!ok) throw new ViewError(`${where}: ${JSON.stringify(f.field)} is a ${type} field; ${JSON.stringify(v)} is not a ${type}`);
+    }
+  }
+}
+
+function predicate(f: FilterDef): (v: number | string | null) => boolean {
+  const one = f.value as FilterValue;
+  switch (f.op) {
+    case '=':
+      return (v) => v !== null && v === one;
+    case '!=':
+      return (v) => v !== null && v !== one;
+    case 'in': {
+      const set = new Set(f.value as FilterValue[]);
+      return (v) => v !== null && set.has(v);
+    }
+    case '<':
+      return (v) => v !== null && v < one;
+    case '<=':
+      return (v) => v !== null && v <= one;
+    case '>':
+      return (v) => v !== null && v > one;
+    case '>=':
+      return (v) => v !== null && v >= one;
+    case 'is null':
+      return (v) => v === null;
+    case 'is not null':
+      return (v) => v !== null;
+  }
+}
+
+export function compileFilters(filters: readonly FilterDef[]): CompiledFilters {
+  const sql: string[] = [];
+  const params: (number | string)[] = [];
+  for (const f of filters) {
+    const col = quoteIdent(f.field);
+    if (f.op === 'is null') sql.push(`${col} IS NULL`);
+    else if (f.op === 'is not null') sql.push(`${col} IS NOT NULL`);
+    else if (f.op === 'in') {
+      const values = f.value as FilterValue[];
+      sql.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    } else {
+      sql.push(`${col} ${f.op === '!=' ? '<>' : f.op} ?`);
+      params.push(f.value as FilterValue);
+    }
+  }
+  const preds = filters.map((f) => ({ field: f.field, test: predicate(f) }));
+  const mask = (batch: ColumnBatch): Uint8Array | null => {
+    if (preds.length === 0) return null;
+    const keep = new Uint8Array(batch.count).fill(1);
+    for (const p of preds) {
+      const col: Column = batch.columns[p.field] ?? [];
+      for (let i = 0; i < batch.count; i++) if (keep[i] && !p.test(col[i] ?? null)) keep[i] = 0;
+    }
+    return keep;
+  };
+  return { sql, params, mask };
+}
