@@ -32,7 +32,7 @@ describe('SpeedLayer', () => {
 
   it('tallies every appended event once, per view', () => {
     const snap = layerWith(batches).snapshot();
-    views.forEach((v, i) => expectTalliesEqual(rowsToTally(snap.views[v.view.id]!), tallyOf(i, batches), v.view.id));
+    views.forEach((v, i) => expectTalliesEqual(rowsToTally(snap.views[v.view.id]!), tallyOf(i, batches), v.view.id, { inexact: v.inexactParts, scale: 1e6 }));
     expect(snap.datasets.shop).toMatchObject({ baseW: 0, lastSeq: 125, events: 125, chunks: 3, oldestAppendedAt: 1001 });
   });
 
@@ -42,8 +42,8 @@ describe('SpeedLayer', () => {
     expect(events).toBe(65);
     expect(straddled).toBe(false);
     views.forEach((v, i) => {
-      expectTalliesEqual(handedOver.get(v.view.id)!, tallyOf(i, batches.slice(0, 2)), `handed over ${v.view.id}`);
-      expectTalliesEqual(rowsToTally(s.snapshot().views[v.view.id]!), tallyOf(i, batches.slice(2)), `kept ${v.view.id}`);
+      expectTalliesEqual(handedOver.get(v.view.id)!, tallyOf(i, batches.slice(0, 2)), `handed over ${v.view.id}`, { inexact: v.inexactParts, scale: 1e6 });
+      expectTalliesEqual(rowsToTally(s.snapshot().views[v.view.id]!), tallyOf(i, batches.slice(2)), `kept ${v.view.id}`, { inexact: v.inexactParts, scale: 1e6 });
     });
     expect(s.snapshot().datasets.shop).toMatchObject({ baseW: 65, events: 60, oldestAppendedAt: 1066 });
   });

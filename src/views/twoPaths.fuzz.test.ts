@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDuckDbEngine } from '../batch/testing/nodeDuckDbEngine';
 import { encodeSegment } from '../log/segmentCodec';
-import { sliceBatch, type ColumnBatch, type DatasetSchema, type FieldDef } from '../protocol/schema';
+import { sliceBatch, type Column, type ColumnBatch, type DatasetSchema, type FieldDef } from '../protocol/schema';
 import { seeded } from '../testing/events';
 import { expectTalliesEqual } from '../testing/tallies';
 import { compileView, type Tally } from './compileView';
@@ -49,7 +49,7 @@ function randomEvents(r: () => number, schema: DatasetSchema, n: number): Column
       else col.push(pick(r, STRINGS));
     }
   }
-  return { count: n, ts, columns };
+  return { count: n, ts, columns: columns as Record<string, Column> };
 }
 
 function randomView(r: () => number, schema: DatasetSchema, events: ColumnBatch): ViewDef {
