@@ -47,17 +47,23 @@ function zipfPicker(n: number, s: number, rand: () => number): () => number {
   };
 }
 
-export interface GeneratorTotals {
-  produced: number;
+export interface CellTotals {
+  count: number;
   amountCents: number;
   quantity: number;
+}
+
+export interface GeneratorTotals extends CellTotals {
+  produced: number;
+  /** Totals per country, then per channel: enough to check any view grouped or filtered by them. */
+  byCountryChannel: Record<string, Record<string, CellTotals>>;
 }
 
 export class ShopGenerator {
   private readonly rand: () => number;
   private readonly pickCountry: () => number;
   private readonly pickProduct: () => number;
-  readonly totals: GeneratorTotals = { produced: 0, amountCents: 0, quantity: 0 };
+  readonly totals: GeneratorTotals = { produced: 0, count: 0, amountCents: 0, quantity: 0, byCountryChannel: {} };
 
   constructor(seed = 42) {
     this.rand = prng(seed);
@@ -91,8 +97,14 @@ export class ShopGenerator {
       amount.push(cents / 100);
       this.totals.amountCents += cents;
       this.totals.quantity += q;
+      const byChannel = (this.totals.byCountryChannel[country[i]!] ??= {});
+      const cell = (byChannel[channel[i]!] ??= { count: 0, amountCents: 0, quantity: 0 });
+      cell.count += 1;
+      cell.amountCents += cents;
+      cell.quantity += q;
     }
     this.totals.produced += count;
+    this.totals.count += count;
     return { count, ts, columns: { country, product, channel, amount, quantity } };
   }
 }

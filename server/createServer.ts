@@ -82,6 +82,12 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       produced: hub.nextOffset,
       amountTotal: generator.totals.amountCents / 100,
       quantityTotal: generator.totals.quantity,
+      breakdown: Object.fromEntries(
+        Object.entries(generator.totals.byCountryChannel).map(([country, byChannel]) => [
+          country,
+          Object.fromEntries(Object.entries(byChannel).map(([ch, c]) => [ch, { count: c.count, amount: c.amountCents / 100, quantity: c.quantity }])),
+        ]),
+      ),
       paused,
       ratePerSecond: rate,
       bufferedFrom: hub.bufferedFrom,

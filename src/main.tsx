@@ -4,8 +4,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startBatchWorker } from './batch/BatchClient';
 import { startIngestWorker } from './ingest/IngestClient';
-import { DEFAULT_DB_NAME } from './log/LogDb';
+import { DEFAULT_DB_NAME, LogDb } from './log/LogDb';
 import { Pipeline } from './serving/Pipeline';
+import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
 import { PipelineProvider } from './ui/PipelineContext';
 import { DEFAULT_VIEWS } from './views/defaultViews';
@@ -16,8 +17,10 @@ const defaultStream = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${loca
 const stream = params.get('stream');
 const intervalS = Number(params.get('batchInterval') ?? '10');
 
+const dbName = params.get('db') ?? DEFAULT_DB_NAME;
 const pipeline = new Pipeline(startIngestWorker().client, startBatchWorker().client, {
-  dbName: params.get('db') ?? DEFAULT_DB_NAME,
+  dbName,
+  store: new ViewStore(new LogDb(dbName)),
   streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
   views: [...DEFAULT_VIEWS],
   batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,

@@ -4,7 +4,7 @@
  * in one transaction, so a crash or a full quota leaves the whole segment or none of it.
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
-import { concatBatches, sliceBatch, validateBatch } from '../protocol/schema';
+import { concatBatches, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
 import { LogDb, type DatasetRecord, type SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
@@ -38,6 +38,8 @@ export class EventLog {
 
   /** Creates the dataset if missing; an existing dataset keeps its schema and events. */
   async ensureDataset(id: string, name: string, schema: DatasetSchema): Promise<DatasetRecord> {
+    const problem = schemaProblem(schema);
+    if (problem) throw new Error(`dataset ${name}: ${problem}`);
     return this.db.transaction('rw', this.db.datasets, async () => {
       const existing = await this.db.datasets.get(id);
       if (existing) return existing;

@@ -31,12 +31,26 @@ export interface SegmentRecord {
   bytes: Uint8Array;
 }
 
+/** A view the user saved in the workspace. */
+export interface SavedViewRecord {
+  id: string;
+  createdAt: number;
+  def: ViewDefRecord;
+}
+
+/**
+ * The view definition as stored. Typed loosely here because the log sits below the view layer;
+ * src/serving/ViewStore.ts checks records against the view model when it reads them.
+ */
+export type ViewDefRecord = Record<string, unknown> & { id: string; name: string; dataset: string };
+
 export const DEFAULT_DB_NAME = 'lambda-workbench';
 
 /** The master dataset's IndexedDB schema. Opened by the ingest worker (writer) and the batch worker (reader). */
 export class LogDb extends Dexie {
   datasets!: Table<DatasetRecord, string>;
   segments!: Table<SegmentRecord, [string, number]>;
+  views!: Table<SavedViewRecord, string>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);
@@ -44,5 +58,6 @@ export class LogDb extends Dexie {
       datasets: 'id',
       segments: '[datasetId+firstSeq], [datasetId+lastSeq]',
     });
+    this.version(2).stores({ views: 'id, createdAt' });
   }
 }

@@ -32,6 +32,26 @@ export interface ColumnBatch {
 /** Names a user or a file may not use for a field: the log owns them. */
 export const RESERVED_FIELDS: readonly string[] = ['seq', 'ts'];
 
+/**
+ * Checks a schema a stream or a file brings. Field names must be unique ignoring case, because
+ * DuckDB resolves even quoted identifiers case-insensitively ("Country" would read "country").
+ * Returns the problem, or null.
+ */
+export function schemaProblem(schema: DatasetSchema): string | null {
+  if (!Array.isArray(schema.fields) || schema.fields.length === 0) return 'a schema needs at least one field';
+  const seen = new Map<string, string>();
+  for (const f of schema.fields) {
+    if (typeof f.name !== 'string' || f.name.length === 0) return 'field names must be non-empty text';
+    if (f.type !== 'number' && f.type !== 'string') return `field ${JSON.stringify(f.name)} has unknown type ${JSON.stringify(f.type)}`;
+    const folded = f.name.toLowerCase();
+    if (RESERVED_FIELDS.includes(folded)) return `field name ${JSON.stringify(f.name)} is reserved for the log`;
+    const other = seen.get(folded);
+    if (other !== undefined) return `fields ${JSON.stringify(other)} and ${JSON.stringify(f.name)} differ only in case`;
+    seen.set(folded, f.name);
+  }
+  return null;
+}
+
 export type ValidationResult = { ok: true; batch: ColumnBatch } | { ok: false; error: string };
 
 const MAX_ABS_TS = 8.64e15; // the range of a JS Date

@@ -42,6 +42,8 @@ export interface StreamStats {
   /** Sum of `amount` over every produced event, computed in integer cents. */
   amountTotal: number;
   quantityTotal: number;
+  /** Per country, per channel: event count, amount (to the cent) and quantity. */
+  breakdown: Record<string, Record<string, { count: number; amount: number; quantity: number }>>;
   paused: boolean;
   ratePerSecond: number;
   bufferedFrom: number;

@@ -1,23 +1,28 @@
 /**
  * The coordinator on the main thread (after Mosaic's Coordinator): it owns the two workers,
- * schedules recomputes, hands the speed layer's state over to batch at each new watermark, and
- * merges batch and speed into the views the dashboard reads. No React here: the UI subscribes.
+ * schedules recomputes, hands the speed layer's state over to batch at each new watermark,
+ * reconciles the two, and merges batch and speed into the views the dashboard reads.
+ * No React here: the UI subscribes.
  */
 import type { BatchClient } from '../batch/BatchClient';
 import type { RecomputeResult } from '../batch/worker/protocol';
 import type { IngestClient } from '../ingest/IngestClient';
 import type { IngestStatus } from '../ingest/worker/protocol';
 import type { DatasetSchema } from '../protocol/schema';
-import { rowsToTally, type SpeedSnapshot } from '../speed/SpeedLayer';
+import { rowsToTally, type SpeedSnapshot, type TallyRows } from '../speed/SpeedLayer';
 import { compileView, type CompiledView, type Tally } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 import { mergeView, type MergedView } from './mergeView';
+import { reconcile, type ViewDrift } from './reconcile';
+import type { ViewStore } from './ViewStore';
 
 export interface PipelineOptions {
   dbName: string;
   streamUrl: string | null;
+  /** Built-in views; the user's saved views are added from the store. */
   views: ViewDef[];
   batchIntervalMs: number;
+  store?: ViewStore;
 }
 
 export interface BatchInfo {
@@ -34,6 +39,19 @@ export interface BatchInfo {
   error: string | null;
 }
 
+/** One hand-over from speed to batch, and whether the two agreed on the events handed over. */
+export interface Handover {
+  at: number;
+  dataset: string;
+  /** The events handed over: seq in (fromSeq, toSeq]. */
+  fromSeq: number;
+  toSeq: number;
+  events: number;
+  views: ViewDrift[];
+  /** True when every view agreed on every key. */
+  ok: boolean;
+}
+
 export interface PipelineMessage {
   at: number;
   level: 'error' | 'info';
@@ -45,10 +63,13 @@ export interface PipelineSnapshot {
   ingest: IngestStatus | null;
   speed: SpeedSnapshot | null;
   batch: BatchInfo;
-  /** Merged views from a consistent (batch at W, speed past W) pair; absent until batch's first recompute. */
+  /** Every view on the dashboard: built-in first, then the user's. */
+  viewDefs: ViewDef[];
+  userViewIds: string[];
+  /** Merged views from a consistent (batch at W, speed past W) pair; absent until batch has the view. */
   views: Record<string, MergedView>;
-  /** When the merged views were last refreshed. */
   mergedAt: number | null;
+  handovers: Handover[];
   batchIntervalMs: number;
   batchPaused: boolean;
   messages: PipelineMessage[];
@@ -60,11 +81,25 @@ interface PublishedBatch {
 }
 
 const MAX_MESSAGES = 30;
+const MAX_HANDOVERS = 20;
+
+const emptyBatch: BatchInfo = {
+  engine: null,
+  initMs: null,
+  w: {},
+  recomputedAt: null,
+  lastDurationMs: null,
+  lastLoadMs: null,
+  lastEventsLoaded: null,
+  recomputes: 0,
+  running: false,
+  error: null,
+};
 
 export class Pipeline {
   private snap: PipelineSnapshot;
   private readonly listeners = new Set<() => void>();
-  private compiled = new Map<string, CompiledView>();
+  private readonly compiled = new Map<string, CompiledView>();
   private schemas: Record<string, DatasetSchema> = {};
   private published: PublishedBatch | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -80,9 +115,12 @@ export class Pipeline {
       phase: 'starting',
       ingest: null,
       speed: null,
-      batch: { engine: null, initMs: null, w: {}, recomputedAt: null, lastDurationMs: null, lastLoadMs: null, lastEventsLoaded: null, recomputes: 0, running: false, error: null },
+      batch: emptyBatch,
+      viewDefs: options.views,
+      userViewIds: [],
       views: {},
       mergedAt: null,
+      handovers: [],
       batchIntervalMs: options.batchIntervalMs,
       batchPaused: false,
       messages: [],
@@ -98,7 +136,9 @@ export class Pipeline {
   /** Starts both workers, runs the first recompute and the recompute schedule. */
   async start(): Promise<void> {
     try {
-      const views = this.options.views;
+      const saved = (await this.options.store?.list()) ?? [];
+      const views = [...this.options.views, ...saved];
+      this.update({ viewDefs: views, userViewIds: saved.map((v) => v.id) });
       const [batchInit] = await Promise.all([
         this.batch.call('init', { dbName: this.options.dbName }),
         this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views }),
@@ -109,7 +149,7 @@ export class Pipeline {
       this.update({ phase: 'ready' });
       this.schedule();
     } catch (e) {
-      this.message('error', `pipeline failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      this.message('error', `pipeline failed to start: ${errorText(e)}`);
       this.update({ phase: 'failed' });
     }
   }
@@ -121,6 +161,33 @@ export class Pipeline {
 
   getSnapshot = (): PipelineSnapshot => this.snap;
 
+  /** The schema of a dataset, once the log or the stream has told us. */
+  schemaOf(dataset: string): DatasetSchema | null {
+    return this.schemas[dataset] ?? this.snap.ingest?.datasets[dataset]?.schema ?? null;
+  }
+
+  /**
+   * Adds or replaces a user view: validated against its dataset (a ViewError says what to fix),
+   * saved in the workspace, given to both layers, then computed by a recompute.
+   */
+  async saveView(def: ViewDef): Promise<void> {
+    const schema = this.schemaOf(def.dataset);
+    if (!schema) throw new Error(`dataset ${def.dataset} is not known yet`);
+    compileView(def, schema);
+    await this.options.store?.save(def);
+    const others = this.snap.viewDefs.filter((v) => v.id !== def.id);
+    await this.applyViews([...others, def], [...this.snap.userViewIds.filter((id) => id !== def.id), def.id]);
+  }
+
+  async removeView(id: string): Promise<void> {
+    if (!this.snap.userViewIds.includes(id)) return;
+    await this.options.store?.remove(id);
+    await this.applyViews(
+      this.snap.viewDefs.filter((v) => v.id !== id),
+      this.snap.userViewIds.filter((x) => x !== id),
+    );
+  }
+
   setBatchInterval(ms: number): void {
     this.update({ batchIntervalMs: ms });
     this.schedule();
@@ -129,6 +196,12 @@ export class Pipeline {
   setBatchPaused(paused: boolean): void {
     this.update({ batchPaused: paused });
     this.schedule();
+  }
+
+  /** Teaching control: a speed layer that loses every nth event, which reconciliation exposes. */
+  async setSpeedFault(dropEvery: number | null): Promise<void> {
+    await this.ingest.call('setSpeedFault', { dropEvery });
+    this.message('info', dropEvery === null ? 'speed layer healthy again' : `speed layer made faulty: it drops every ${dropEvery}th event; the next recompute corrects the totals`);
   }
 
   /**
@@ -153,51 +226,86 @@ export class Pipeline {
     }
   }
 
+  private async applyViews(views: ViewDef[], userViewIds: string[]): Promise<void> {
+    this.update({ viewDefs: views, userViewIds });
+    await Promise.all([this.batch.call('setViews', { views }), this.ingest.call('setViews', { views })]);
+    await this.recomputeNow().catch(() => undefined);
+  }
+
   private async runRecompute(): Promise<RecomputeResult> {
     this.update({ batch: { ...this.snap.batch, running: true } });
+    let r: RecomputeResult;
     try {
-      const r = await this.batch.call('recompute', {});
-      this.schemas = { ...this.schemas, ...r.schemas };
-      const tallies = new Map<string, Tally>();
-      for (const v of this.options.views) {
-        const rows = r.views[v.id];
-        const c = this.compiledFor(v);
-        if (rows && c) tallies.set(v.id, c.fromRows(rows));
-      }
-      const w: Record<string, number> = {};
-      for (const [id, d] of Object.entries(r.datasets)) w[id] = d.w;
-      this.published = { w, tallies };
-      // Hand over: the speed layer drops seq <= W; until its next snapshot says so, the old pair stays on screen.
-      await Promise.all(Object.entries(w).map(([dataset, wd]) => this.ingest.call('dropUpTo', { dataset, w: wd })));
-      this.update({
-        batch: {
-          ...this.snap.batch,
-          w,
-          recomputedAt: Date.now(),
-          lastDurationMs: r.totalMs,
-          lastLoadMs: r.loadMs,
-          lastEventsLoaded: r.eventsLoaded,
-          recomputes: this.snap.batch.recomputes + 1,
-          running: false,
-          error: null,
-        },
-      });
-      this.remerge();
-      return r;
+      r = await this.batch.call('recompute', {});
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
       // A failed recompute leaves the published batch views and W as they were.
+      const error = errorText(e);
       this.update({ batch: { ...this.snap.batch, running: false, error } });
       this.message('error', `recompute failed, batch views unchanged: ${error}`);
       throw e;
     }
+    this.schemas = { ...this.schemas, ...r.schemas };
+    const tallies = new Map<string, Tally>();
+    for (const v of this.snap.viewDefs) {
+      const rows = r.views[v.id];
+      const c = this.compiledFor(v);
+      if (rows && c) tallies.set(v.id, c.fromRows(rows));
+    }
+    const w: Record<string, number> = {};
+    for (const [id, d] of Object.entries(r.datasets)) w[id] = d.w;
+    this.published = { w, tallies };
+    // Hand over: the speed layer drops seq <= W; until its next snapshot says so, the old pair stays on screen.
+    const handed = await Promise.all(Object.entries(w).map(async ([dataset, wd]) => ({ dataset, w: wd, ...(await this.ingest.call('dropUpTo', { dataset, w: wd })) })));
+    this.update({
+      batch: {
+        ...this.snap.batch,
+        w,
+        recomputedAt: Date.now(),
+        lastDurationMs: r.totalMs,
+        lastLoadMs: r.loadMs,
+        lastEventsLoaded: r.eventsLoaded,
+        recomputes: this.snap.batch.recomputes + 1,
+        running: false,
+        error: null,
+      },
+    });
+    this.remerge();
+    for (const h of handed) if (h.w > h.fromSeq) await this.reconcileHandover(h.dataset, h.fromSeq, h.w, h.events, h.handedOver);
+    return r;
+  }
+
+  /** Compares what the speed layer handed over with batch's answer for the same seq range. */
+  private async reconcileHandover(dataset: string, fromSeq: number, toSeq: number, events: number, handedOver: Record<string, TallyRows>): Promise<void> {
+    try {
+      const { views } = await this.batch.call('reconcile', { ranges: { [dataset]: { after: fromSeq, upto: toSeq } } });
+      const drifts: ViewDrift[] = [];
+      for (const v of this.snap.viewDefs) {
+        const c = this.compiledFor(v);
+        const rows = views[v.id];
+        if (v.dataset !== dataset || !c || !rows) continue;
+        drifts.push(reconcile(c, c.fromRows(rows), rowsToTally(handedOver[v.id] ?? [])));
+      }
+      const h: Handover = { at: Date.now(), dataset, fromSeq, toSeq, events, views: drifts, ok: drifts.every((d) => d.driftKeys === 0) };
+      this.update({ handovers: [h, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
+      if (!h.ok) this.message('error', `reconciliation: the speed layer disagreed with batch on seq ${fromSeq + 1}..${toSeq} (${drifts.filter((d) => d.driftKeys > 0).map((d) => d.viewName).join(', ')}); batch's figures now stand`);
+    } catch (e) {
+      this.message('error', `reconciliation of seq ${fromSeq + 1}..${toSeq} failed: ${errorText(e)}`);
+    }
   }
 
   private compiledFor(v: ViewDef): CompiledView | null {
-    const schema = this.schemas[v.dataset] ?? this.snap.ingest?.datasets[v.dataset]?.schema;
+    const schema = this.schemaOf(v.dataset);
     if (!schema) return null;
     let c = this.compiled.get(v.id);
-    if (!c || c.view !== v) this.compiled.set(v.id, (c = compileView(v, schema)));
+    if (!c || c.view !== v) {
+      try {
+        c = compileView(v, schema);
+      } catch (e) {
+        this.message('error', `view ${v.name}: ${errorText(e)}`);
+        return null;
+      }
+      this.compiled.set(v.id, c);
+    }
     return c;
   }
 
@@ -210,9 +318,10 @@ export class Pipeline {
     const speed = this.snap.speed;
     if (!pub || !speed) return;
     const views: Record<string, MergedView> = {};
-    for (const v of this.options.views) {
+    for (const v of this.snap.viewDefs) {
       const c = this.compiledFor(v);
-      if (!c) continue;
+      const batchTally = pub.tallies.get(v.id);
+      if (!c || !batchTally) continue;
       const w = pub.w[v.dataset] ?? 0;
       const base = speed.datasets[v.dataset]?.baseW ?? 0;
       const previous = this.snap.views[v.id];
@@ -220,7 +329,7 @@ export class Pipeline {
         if (previous) views[v.id] = previous;
         continue;
       }
-      views[v.id] = mergeView(c, pub.tallies.get(v.id) ?? new Map(), rowsToTally(speed.views[v.id] ?? []), w);
+      views[v.id] = mergeView(c, batchTally, rowsToTally(speed.views[v.id] ?? []), w);
     }
     this.update({ views, mergedAt: Date.now() });
   }
@@ -242,4 +351,8 @@ export class Pipeline {
     this.snap = { ...this.snap, ...patch };
     for (const l of this.listeners) l();
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

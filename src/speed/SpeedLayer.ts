@@ -31,6 +31,8 @@ export interface SpeedDatasetState {
 }
 
 export interface SpeedSnapshot {
+  /** Non-null while the layer is deliberately faulty: it drops every nth event. */
+  faultDropEvery: number | null;
   datasets: Record<string, SpeedDatasetState>;
   views: Record<string, TallyRows>;
 }
@@ -47,6 +49,18 @@ export class SpeedLayer {
   private readonly chunks = new Map<string, Chunk[]>();
   private readonly baseW = new Map<string, number>();
   private views: CompiledView[] = [];
+  /** A deliberate fault for teaching and tests: lose every nth event. Null when healthy. */
+  private dropEvery: number | null = null;
+  private faultCounter = 0;
+
+  /** Makes the layer faulty (drop every nth event it tallies) or healthy again (null). */
+  setFault(dropEvery: number | null): void {
+    this.dropEvery = dropEvery !== null && dropEvery >= 2 ? Math.floor(dropEvery) : null;
+  }
+
+  get faulty(): number | null {
+    return this.dropEvery;
+  }
 
   /** Sets the compiled views; existing chunks are re-tallied by the caller through `reset`. */
   setViews(views: CompiledView[]): void {
@@ -69,11 +83,12 @@ export class SpeedLayer {
     if (batch.count === 0) return;
     const base = this.baseW.get(datasetId) ?? 0;
     if (firstSeq + batch.count - 1 <= base) return; // already in batch
+    const input = this.dropEvery === null ? batch : this.withFault(batch, this.dropEvery);
     const tallies = new Map<string, Tally>();
     for (const v of this.views) {
       if (v.view.dataset !== datasetId) continue;
       const t: Tally = new Map();
-      v.add(t, batch);
+      v.add(t, input);
       tallies.set(v.view.id, t);
     }
     let list = this.chunks.get(datasetId);
@@ -85,7 +100,8 @@ export class SpeedLayer {
    * Drops the chunks batch now covers (`lastSeq <= w`) and returns their tally per view: what the
    * speed layer had counted for the events batch has just absorbed.
    */
-  dropUpTo(datasetId: string, w: number): { handedOver: Map<string, Tally>; events: number; straddled: boolean } {
+  dropUpTo(datasetId: string, w: number): { handedOver: Map<string, Tally>; fromSeq: number; events: number; straddled: boolean } {
+    const fromSeq = this.baseW.get(datasetId) ?? 0;
     const handedOver = new Map<string, Tally>();
     let events = 0;
     let straddled = false;
@@ -108,7 +124,15 @@ export class SpeedLayer {
     }
     this.chunks.set(datasetId, keep);
     this.baseW.set(datasetId, Math.max(w, this.baseW.get(datasetId) ?? 0));
-    return { handedOver, events, straddled };
+    return { handedOver, fromSeq, events, straddled };
+  }
+
+  private withFault(batch: ColumnBatch, n: number): ColumnBatch {
+    const keep: number[] = [];
+    for (let i = 0; i < batch.count; i++) if (++this.faultCounter % n !== 0) keep.push(i);
+    const columns: Record<string, ColumnBatch['columns'][string]> = {};
+    for (const [name, col] of Object.entries(batch.columns)) columns[name] = keep.map((i) => col[i] ?? null) as ColumnBatch['columns'][string];
+    return { count: keep.length, ts: keep.map((i) => batch.ts[i]!), columns };
   }
 
   /** The speed view: every chunk's tally folded, per view. */
@@ -133,6 +157,6 @@ export class SpeedLayer {
       }
       views[v.view.id] = tallyToRows(acc);
     }
-    return { datasets, views };
+    return { faultDropEvery: this.dropEvery, datasets, views };
   }
 }

@@ -1,10 +1,12 @@
 import { BreakdownChart } from './BreakdownChart';
 import { Controls } from './Controls';
+import { Handovers } from './Handovers';
 import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
 import { usePipelineSnapshot } from './PipelineContext';
 import { StatusBar } from './StatusBar';
 import { TimelineChart } from './TimelineChart';
+import { UserViews } from './UserViews';
 
 export function App() {
   const { phase } = usePipelineSnapshot();
@@ -27,6 +29,8 @@ export function App() {
         <TimelineChart />
         <BreakdownChart />
       </div>
+      <UserViews />
+      <Handovers />
       <Messages />
     </div>
   );

@@ -27,6 +27,15 @@ export function Controls() {
       <label>
         <input type="checkbox" data-testid="pause-batch" checked={s.batchPaused} onChange={(e) => pipeline.setBatchPaused(e.target.checked)} /> pause batch
       </label>
+      <label title="Teaching: the speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
+        <input
+          type="checkbox"
+          data-testid="faulty-speed"
+          checked={s.speed?.faultDropEvery != null}
+          onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)}
+        />{' '}
+        faulty speed layer
+      </label>
       {recompute.data && (
         <span className="muted" data-testid="recompute-result">
           last: {fmtInt(recompute.data.eventsLoaded)} new events loaded, {fmtDuration(recompute.data.totalMs)}

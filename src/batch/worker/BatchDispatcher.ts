@@ -5,7 +5,7 @@
  */
 import { EventLog } from '../../log/EventLog';
 import { LogDb } from '../../log/LogDb';
-import { compileView, type CompiledView } from '../../views/compileView';
+import { compileView, type CompiledView, type SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import { tableFor, type BatchEngine } from '../BatchEngine';
 import type { BatchMethods, BatchStats, DatasetBatchState, RecomputeResult } from './protocol';
@@ -47,6 +47,28 @@ export class BatchDispatcher {
       for (const id of this.loaded.keys()) await engine.dropTable(tableFor(id));
       this.loaded.clear();
       return this.runRecompute();
+    });
+  }
+
+  reconcile({ ranges }: Req<'reconcile'>): Promise<Res<'reconcile'>> {
+    return this.serially(async () => {
+      const engine = this.requireEngine();
+      const views: Record<string, SqlRow[]> = {};
+      const schemas = new Map((await this.log!.datasets()).map((d) => [d.id, d.schema]));
+      for (const v of this.views) {
+        const range = ranges[v.dataset];
+        const schema = schemas.get(v.dataset);
+        if (!range || !schema) continue;
+        // Only what batch has loaded can be compared; the range never goes past the published W.
+        if (range.upto > (this.loaded.get(v.dataset) ?? 0)) throw new Error(`reconcile ${v.dataset}: seq ${range.upto} is not loaded`);
+        if (range.upto <= range.after) {
+          views[v.id] = [];
+          continue;
+        }
+        const q = compileView(v, schema).sql(tableFor(v.dataset), range.after, range.upto);
+        views[v.id] = (await engine.query(q.text, q.params)).rows;
+      }
+      return { views };
     });
   }
 

@@ -11,6 +11,7 @@ serveRpc<BatchMethods, BatchEvent>(self as unknown as PortLike, {
   setViews: (d) => dispatcher.setViews(d),
   recompute: () => dispatcher.recompute(),
   rebuild: () => dispatcher.rebuild(),
+  reconcile: (d) => dispatcher.reconcile(d),
   query: (d) => dispatcher.query(d),
   stats: () => dispatcher.stats(),
 });

@@ -38,6 +38,11 @@ export type BatchMethods = {
   recompute: { req: Record<string, never>; res: RecomputeResult };
   /** Drops the engine's cache and reloads everything from the log. */
   rebuild: { req: Record<string, never>; res: RecomputeResult };
+  /**
+   * Each view's compiled SQL over `after < seq <= upto` of its dataset: batch's answer for the
+   * events the speed layer just handed over, for reconciliation.
+   */
+  reconcile: { req: { ranges: Record<string, { after: number; upto: number }> }; res: { views: Record<string, SqlRow[]> } };
   query: { req: { sql: string }; res: QueryResult };
   stats: { req: Record<string, never>; res: BatchStats };
 };

@@ -6,7 +6,7 @@
  */
 import { EventLog, LogGapError } from '../../log/EventLog';
 import { LogDb } from '../../log/LogDb';
-import { concatBatches, sliceBatch, validateBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
+import { concatBatches, schemaProblem, sliceBatch, validateBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { SpeedLayer, tallyToRows, type TallyRows } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView } from '../../views/compileView';
@@ -91,13 +91,19 @@ export class IngestDispatcher {
   }
 
   async dropUpTo({ dataset, w }: Req<'dropUpTo'>): Promise<Res<'dropUpTo'>> {
-    const { handedOver, events, straddled } = this.speed.dropUpTo(dataset, w);
+    const { handedOver, fromSeq, events, straddled } = this.speed.dropUpTo(dataset, w);
     // A compacted chunk reaching past w cannot be split: re-tally what is past w from the log.
     if (straddled) await this.serially(() => this.rebuildSpeed(dataset));
     this.dirty = true;
     const out: Record<string, TallyRows> = {};
     for (const [id, t] of handedOver) out[id] = tallyToRows(t);
-    return { handedOver: out, events };
+    return { handedOver: out, fromSeq, events };
+  }
+
+  setSpeedFault({ dropEvery }: Req<'setSpeedFault'>): null {
+    this.speed.setFault(dropEvery);
+    this.dirty = true;
+    return null;
   }
 
   connect({ url }: Req<'connect'>): null {
@@ -194,6 +200,11 @@ export class IngestDispatcher {
 
   private async subscribe(stream: string, schema: DatasetSchema, bufferedFrom: number): Promise<void> {
     await this.serially(async () => {
+      const problem = schemaProblem(schema);
+      if (problem) {
+        this.fail(`stream ${stream}: ${problem}; not subscribing`);
+        return;
+      }
       const ds = await this.log!.ensureDataset(stream, stream, schema);
       if (JSON.stringify(ds.schema) !== JSON.stringify(schema)) {
         this.fail(`stream ${stream}: its schema changed; not subscribing (the log keeps the old one)`);

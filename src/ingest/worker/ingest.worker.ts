@@ -11,6 +11,7 @@ emit = serveRpc<IngestMethods, IngestEvent>(port, {
   init: (d) => dispatcher.init(d),
   setViews: (d) => dispatcher.setViews(d),
   dropUpTo: (d) => dispatcher.dropUpTo(d),
+  setSpeedFault: (d) => dispatcher.setSpeedFault(d),
   connect: (d) => dispatcher.connect(d),
   disconnect: () => dispatcher.disconnect(),
 });

@@ -33,7 +33,9 @@ export type IngestMethods = {
   init: { req: { dbName: string; url: string | null; views: ViewDef[] }; res: { datasets: Record<string, number> } };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
   /** Batch published views at `w`: hand over the speed state for seq <= w and return what it held. */
-  dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, TallyRows>; events: number } };
+  dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, TallyRows>; fromSeq: number; events: number } };
+  /** Teaching control: make the speed layer drop every nth event (null: healthy). Batch corrects it. */
+  setSpeedFault: { req: { dropEvery: number | null }; res: null };
   connect: { req: { url: string }; res: null };
   disconnect: { req: Record<string, never>; res: null };
 };

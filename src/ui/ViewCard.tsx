@@ -1,0 +1,118 @@
+/**
+ * One view on the dashboard: its merged result with the batch and speed parts visible, the
+ * watermark it is relative to, and the last reconciliation of a hand-over.
+ */
+import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { MergedView } from '../serving/mergeView';
+import type { Handover } from '../serving/Pipeline';
+import { MEASURES } from '../views/measures';
+import type { KeyValue, ViewDef } from '../views/ViewDef';
+import { fmtClock, fmtCompact, fmtInt } from './format';
+import { usePipeline } from './PipelineContext';
+import { viewText } from './viewText';
+
+const fmtNum = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Number.isInteger(v) ? fmtInt(v) : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+
+function keyText(k: KeyValue, isBucket: boolean): string {
+  if (k === null) return '(null)';
+  return isBucket ? fmtClock(k as number) : String(k);
+}
+
+function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover | undefined }) {
+  const d = handover?.views.find((x) => x.viewId === view.id);
+  if (!handover || !d) return <span className="muted">no hand-over reconciled yet</span>;
+  return d.driftKeys === 0 ? (
+    <span className="ok" data-testid="view-drift" data-value={0}>
+      ✓ speed = batch on the {fmtInt(handover.events)} events handed over at {fmtClock(handover.at)}
+    </span>
+  ) : (
+    <span className="error-text" data-testid="view-drift" data-value={d.driftKeys}>
+      ✗ drift on {d.driftKeys} of {d.keys} keys at {fmtClock(handover.at)} (max {fmtNum(d.maxAbsDrift)}); batch's figures now stand
+    </span>
+  );
+}
+
+function Chart({ merged }: { merged: MergedView }) {
+  const data = merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 }));
+  const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
+  return (
+    <ResponsiveContainer width="100%" height={180}>
+      <BarChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} barCategoryGap={1}>
+        <XAxis dataKey="t" tickFormatter={fmtClock} minTickGap={40} fontSize={10} />
+        <YAxis tickFormatter={fmtCompact} fontSize={10} width={40} />
+        <Tooltip labelFormatter={(t) => fmtClock(Number(t))} isAnimationActive={false} />
+        {from !== null && <ReferenceLine x={from} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} />}
+        <Bar dataKey="batch" name="batch" stackId="a" fill="#2563eb" isAnimationActive={false} />
+        <Bar dataKey="speed" name="speed" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
+  const bucketed = view.bucketMs !== null;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {merged.keyNames.map((k) => (
+              <th key={k}>{k}</th>
+            ))}
+            {merged.measureLabels.map((m) => (
+              <th key={m} className="num">
+                {m}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {merged.rows.map((r) => (
+            <tr key={JSON.stringify(r.key)} data-testid="view-row" data-key={JSON.stringify(r.key)} className={r.speed ? 'has-speed' : ''}>
+              {r.key.map((k, i) => (
+                <td key={i}>{keyText(k, bucketed && i === 0)}</td>
+              ))}
+              {r.merged.map((v, i) => (
+                <td key={i} className="num" data-value={v ?? ''} title={`batch ${fmtNum(r.batch?.[i])} + speed ${fmtNum(r.speed?.[i])}`}>
+                  {fmtNum(v)}
+                  {r.speed && <span className="part speed small"> ({fmtNum(r.speed[i])} live)</span>}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {merged.rows.length === 0 && <p className="muted">No events match yet.</p>}
+    </div>
+  );
+}
+
+export function ViewCard({ view, merged, handover, removable }: { view: ViewDef; merged: MergedView | undefined; handover: Handover | undefined; removable: boolean }) {
+  const pipeline = usePipeline();
+  const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
+  return (
+    <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
+      <div className="card-head">
+        <h2>{view.name}</h2>
+        {removable && (
+          <button aria-label={`Remove view ${view.name}`} onClick={() => void pipeline.removeView(view.id)}>
+            Remove
+          </button>
+        )}
+      </div>
+      <p className="hint">
+        {viewText(view)} · {view.dataset}
+      </p>
+      {notes.map((n) => (
+        <p key={n} className="hint">
+          Count distinct is {n}.
+        </p>
+      ))}
+      <p className="hint">
+        W {fmtInt(merged?.w)} · {merged ? `${merged.rows.filter((r) => r.speed).length} of ${merged.rows.length} rows hold live speed-layer events` : 'waiting for batch…'} ·{' '}
+        <Reconciliation view={view} handover={handover} />
+      </p>
+      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} /> : <Table view={view} merged={merged} />)}
+    </div>
+  );
+}

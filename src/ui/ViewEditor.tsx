@@ -1,0 +1,189 @@
+/** Defining a view: dataset, group-by, time bucket, measures, filters. The view appears at once. */
+import { useState } from 'react';
+import type { FieldDef } from '../protocol/schema';
+import { MEASURES } from '../views/measures';
+import { BUCKETS, type FilterDef, type FilterOp, type MeasureOp, type ViewDef } from '../views/ViewDef';
+import { usePipeline, usePipelineSnapshot } from './PipelineContext';
+import { measureText } from './viewText';
+
+interface MeasureDraft {
+  op: MeasureOp;
+  field: string;
+}
+interface FilterDraft {
+  field: string;
+  op: FilterOp;
+  value: string;
+}
+
+const OPS: { op: MeasureOp; label: string }[] = [
+  { op: 'count', label: 'count' },
+  { op: 'sum', label: 'sum' },
+  { op: 'avg', label: 'average' },
+  { op: 'min', label: 'min' },
+  { op: 'max', label: 'max' },
+  { op: 'count_distinct', label: 'count distinct (exact)' },
+];
+const FILTER_OPS: FilterOp[] = ['=', '!=', 'in', '<', '<=', '>', '>=', 'is null', 'is not null'];
+
+function parseFilter(d: FilterDraft, fields: readonly FieldDef[]): FilterDef {
+  if (d.op === 'is null' || d.op === 'is not null') return { field: d.field, op: d.op };
+  const type = fields.find((f) => f.name === d.field)?.type;
+  const parse = (s: string): number | string => {
+    if (type !== 'number') return s;
+    const n = Number(s.trim());
+    if (s.trim() === '' || !Number.isFinite(n)) throw new Error(`filter on ${d.field}: ${JSON.stringify(s)} is not a number`);
+    return n;
+  };
+  return d.op === 'in' ? { field: d.field, op: d.op, value: d.value.split(',').map((s) => parse(type === 'number' ? s : s.trim())) } : { field: d.field, op: d.op, value: parse(d.value) };
+}
+
+export function ViewEditor({ onClose }: { onClose: () => void }) {
+  const pipeline = usePipeline();
+  const snap = usePipelineSnapshot();
+  const datasets = Object.keys(snap.ingest?.datasets ?? {});
+  const [dataset, setDataset] = useState(datasets[0] ?? '');
+  const fields = (dataset && pipeline.schemaOf(dataset)?.fields) || [];
+  const [name, setName] = useState('');
+  const [groupBy, setGroupBy] = useState<string[]>([]);
+  const [bucketMs, setBucketMs] = useState<number | null>(null);
+  const [measures, setMeasures] = useState<MeasureDraft[]>([{ op: 'count', field: '' }]);
+  const [filters, setFilters] = useState<FilterDraft[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const save = async () => {
+    setError(null);
+    setSaving(true);
+    try {
+      const ms = measures.map((m) => {
+        const def = m.field === '' ? { op: m.op } : { op: m.op, field: m.field };
+        return { ...def, label: measureText(def) };
+      });
+      const def: ViewDef = {
+        id: `view-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
+        name: name.trim() || ms.map((m) => m.label).join(', '),
+        dataset,
+        groupBy,
+        bucketMs,
+        measures: ms,
+        filters: filters.map((f) => parseFilter(f, fields)),
+      };
+      await pipeline.saveView(def);
+      onClose();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const setMeasure = (i: number, patch: Partial<MeasureDraft>) => setMeasures(measures.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  const setFilter = (i: number, patch: Partial<FilterDraft>) => setFilters(filters.map((f, j) => (j === i ? { ...f, ...patch } : f)));
+
+  return (
+    <div className="card editor" data-testid="view-editor">
+      <div className="card-head">
+        <h2>New view</h2>
+        <button onClick={onClose}>Cancel</button>
+      </div>
+      <div className="editor-grid">
+        <label>
+          Name <input aria-label="View name" value={name} placeholder="(from the measures)" onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          Dataset{' '}
+          <select aria-label="Dataset" value={dataset} onChange={(e) => setDataset(e.target.value)}>
+            {datasets.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Group by</legend>
+          {fields.map((f) => (
+            <label key={f.name} className="check">
+              <input
+                type="checkbox"
+                aria-label={`Group by ${f.name}`}
+                checked={groupBy.includes(f.name)}
+                onChange={(e) => setGroupBy(e.target.checked ? [...groupBy, f.name] : groupBy.filter((g) => g !== f.name))}
+              />
+              {f.name}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Time bucket{' '}
+          <select aria-label="Time bucket" value={bucketMs ?? ''} onChange={(e) => setBucketMs(e.target.value === '' ? null : Number(e.target.value))}>
+            <option value="">none</option>
+            {BUCKETS.map((b) => (
+              <option key={b.ms} value={b.ms}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Measures</legend>
+          {measures.map((m, i) => (
+            <div key={i} className="row">
+              <select aria-label={`Measure ${i + 1}`} value={m.op} onChange={(e) => setMeasure(i, { op: e.target.value as MeasureOp })}>
+                {OPS.map((o) => (
+                  <option key={o.op} value={o.op}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <select aria-label={`Measure ${i + 1} field`} value={m.field} onChange={(e) => setMeasure(i, { field: e.target.value })}>
+                <option value="">{m.op === 'count' ? '(events)' : '(pick a field)'}</option>
+                {fields.filter((f) => MEASURES[m.op].accepts === 'any' || f.type === 'number').map((f) => (
+                  <option key={f.name} value={f.name}>
+                    {f.name}
+                  </option>
+                ))}
+              </select>
+              {MEASURES[m.op].note && <span className="muted small">{MEASURES[m.op].note}</span>}
+              <button aria-label={`Remove measure ${i + 1}`} onClick={() => setMeasures(measures.filter((_, j) => j !== i))}>
+                ×
+              </button>
+            </div>
+          ))}
+          <button onClick={() => setMeasures([...measures, { op: 'sum', field: '' }])}>Add measure</button>
+        </fieldset>
+        <fieldset>
+          <legend>Filters (all must hold)</legend>
+          {filters.map((f, i) => (
+            <div key={i} className="row">
+              <select aria-label={`Filter ${i + 1} field`} value={f.field} onChange={(e) => setFilter(i, { field: e.target.value })}>
+                {fields.map((x) => (
+                  <option key={x.name}>{x.name}</option>
+                ))}
+              </select>
+              <select aria-label={`Filter ${i + 1} operator`} value={f.op} onChange={(e) => setFilter(i, { op: e.target.value as FilterOp })}>
+                {FILTER_OPS.map((o) => (
+                  <option key={o}>{o}</option>
+                ))}
+              </select>
+              {f.op !== 'is null' && f.op !== 'is not null' && (
+                <input aria-label={`Filter ${i + 1} value`} value={f.value} placeholder={f.op === 'in' ? 'a, b, c' : 'value'} onChange={(e) => setFilter(i, { value: e.target.value })} />
+              )}
+              <button aria-label={`Remove filter ${i + 1}`} onClick={() => setFilters(filters.filter((_, j) => j !== i))}>
+                ×
+              </button>
+            </div>
+          ))}
+          <button onClick={() => setFilters([...filters, { field: fields[0]?.name ?? '', op: '=', value: '' }])}>Add filter</button>
+        </fieldset>
+      </div>
+      {error && (
+        <p className="error-text" role="alert" data-testid="view-error">
+          {error}
+        </p>
+      )}
+      <button className="primary" disabled={saving || !dataset} onClick={() => void save()}>
+        Add view
+      </button>
+    </div>
+  );
+}
