@@ -72,6 +72,8 @@ export interface PipelineSnapshot {
   handovers: Handover[];
   batchIntervalMs: number;
   batchPaused: boolean;
+  /** The teaching fault asked of the speed layer: drop every nth event (null: healthy). */
+  speedFault: number | null;
   messages: PipelineMessage[];
 }
 
@@ -123,6 +125,7 @@ export class Pipeline {
       handovers: [],
       batchIntervalMs: options.batchIntervalMs,
       batchPaused: false,
+      speedFault: null,
       messages: [],
     };
     ingest.onEvent((e) => {
@@ -200,6 +203,7 @@ export class Pipeline {
 
   /** Teaching control: a speed layer that loses every nth event, which reconciliation exposes. */
   async setSpeedFault(dropEvery: number | null): Promise<void> {
+    this.update({ speedFault: dropEvery });
     await this.ingest.call('setSpeedFault', { dropEvery });
     this.message('info', dropEvery === null ? 'speed layer healthy again' : `speed layer made faulty: it drops every ${dropEvery}th event; the next recompute corrects the totals`);
   }

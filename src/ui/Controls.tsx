@@ -31,7 +31,7 @@ export function Controls() {
         <input
           type="checkbox"
           data-testid="faulty-speed"
-          checked={s.speed?.faultDropEvery != null}
+          checked={s.speedFault !== null}
           onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)}
         />{' '}
         faulty speed layer

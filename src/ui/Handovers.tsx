@@ -1,5 +1,5 @@
 /** The last hand-overs from speed to batch, each reconciled: normally zero drift. */
-import { fmtClock, fmtInt } from './format';
+import { fmtClock, fmtInt, fmtNumber } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 
 export function Handovers() {
@@ -33,7 +33,7 @@ export function Handovers() {
                     ? `✓ no drift (${h.views.length} views)`
                     : h.views
                         .filter((v) => v.driftKeys > 0)
-                        .map((v) => `✗ ${v.viewName}: ${v.driftKeys} keys, e.g. ${v.examples[0] ? `${v.examples[0].measure} batch ${v.examples[0].batch ?? '–'} vs speed ${v.examples[0].speed ?? '–'}` : ''}`)
+                        .map((v) => `✗ ${v.viewName}: ${v.driftKeys} keys, e.g. ${v.examples[0] ? `${v.examples[0].measure} batch ${fmtNumber(v.examples[0].batch)} vs speed ${fmtNumber(v.examples[0].speed)}` : ''}`)
                         .join('; ')}
                 </td>
               </tr>

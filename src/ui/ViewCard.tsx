@@ -7,11 +7,11 @@ import type { MergedView } from '../serving/mergeView';
 import type { Handover } from '../serving/Pipeline';
 import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
-import { fmtClock, fmtCompact, fmtInt } from './format';
+import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
 import { usePipeline } from './PipelineContext';
 import { viewText } from './viewText';
 
-const fmtNum = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Number.isInteger(v) ? fmtInt(v) : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+const fmtNum = fmtNumber;
 
 function keyText(k: KeyValue, isBucket: boolean): string {
   if (k === null) return '(null)';

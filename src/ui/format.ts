@@ -33,3 +33,9 @@ export function fmtDuration(ms: number | null | undefined): string {
 export function centsString(n: number | null | undefined): string {
   return n === null || n === undefined ? '' : (Math.round(n * 100) / 100).toFixed(2);
 }
+
+/** Integers as integers, other numbers to two decimals. */
+export function fmtNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  return Number.isInteger(v) ? int.format(v) : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}

@@ -6,7 +6,7 @@ export function useServerStats(enabled: boolean) {
   return useQuery({
     queryKey: ['server-streams'],
     enabled,
-    refetchInterval: 2000,
+    refetchInterval: 1000,
     retry: false,
     queryFn: async (): Promise<StreamStats[]> => {
       const res = await fetch('/api/streams', { cache: 'no-store' });
