@@ -5,7 +5,7 @@
  */
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { quoteIdent } from './quoteIdent';
-import { ViewError, type FilterDef, type FilterOp, type FilterValue } from './ViewDef';
+import { ViewError, type FilterDef, type FilterValue } from './ViewDef';
 
 export interface CompiledFilters {
   sql: string[];
@@ -14,7 +14,24 @@ export interface CompiledFilters {
   mask(batch: ColumnBatch): Uint8Array | null;
 }
 
-const ORDERED: readonly FilterOp[] = ['<', '<=', '>', '>='];
+/**
+ * Orders strings as DuckDB does: by UTF-8 bytes, which is code point order. JS's own `<` compares
+ * UTF-16 units, which disagrees for characters past U+FFFF against U+E000..U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++; // a surrogate pair: both strings hold the same pair here
+  }
+  return a.length - b.length;
+}
+
+function cmp(v: number | string, w: FilterValue): number {
+  return typeof v === 'number' ? v - (w as number) : compareCodePoints(v, w as string);
+}
 
 
 export function validateFilters(filters: readonly FilterDef[], schema: DatasetSchema, where: string): void {
@@ -22,8 +39,6 @@ export function validateFilters(filters: readonly FilterDef[], schema: DatasetSc
     const type = schema.fields.find((x) => x.name === f.field)?.type;
     if (!type) throw new ViewError(`${where}: filter on unknown field ${JSON.stringify(f.field)}`);
     if (f.op === 'is null' || f.op === 'is not null') continue;
-    // JS compares strings by UTF-16 units and DuckDB by UTF-8 bytes; the orders differ, so only numbers are ordered.
-    if (ORDERED.includes(f.op) && type !== 'number') throw new ViewError(`${where}: ${f.op} needs a number field, ${JSON.stringify(f.field)} is text`);
     const values = f.op === 'in' ? f.value : [f.value];
     if (!Array.isArray(values) || values.length === 0) throw new ViewError(`${where}: ${f.op} on ${JSON.stringify(f.field)} needs ${f.op === 'in' ? 'at least one value' : 'a value'}`);
     for (const v of values) {
@@ -45,13 +60,13 @@ function predicate(f: FilterDef): (v: number | string | null) => boolean {
       return (v) => v !== null && set.has(v);
     }
     case '<':
-      return (v) => v !== null && v < one;
+      return (v) => v !== null && cmp(v, one) < 0;
     case '<=':
-      return (v) => v !== null && v <= one;
+      return (v) => v !== null && cmp(v, one) <= 0;
     case '>':
-      return (v) => v !== null && v > one;
+      return (v) => v !== null && cmp(v, one) > 0;
     case '>=':
-      return (v) => v !== null && v >= one;
+      return (v) => v !== null && cmp(v, one) >= 0;
     case 'is null':
       return (v) => v === null;
     case 'is not null':

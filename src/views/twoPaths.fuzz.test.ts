@@ -20,7 +20,7 @@ const CASES = Number(process.env.FUZZ_CASES ?? 80);
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 
 const NAMES = ['amount', 'amount"; DROP TABLE x; --', 'ünï cödé', 'a b', 'SELECT', '"', "it's", 'x.y', 'k', 'Country', 'country', '数量', '🙂'];
-const STRINGS = ['', 'US', 'DE', 'ünï', '🙂', "O'Brien", 'a"b', '<script>alert(1)</script>', ' lead', 'trail ', 'x'.repeat(200), 'NULL'];
+const STRINGS = ['', 'US', 'DE', 'ünï', '🙂', '\uFF5E', 'Z', 'z', '\u00e9', "O'Brien", 'a"b', '<script>alert(1)</script>', ' lead', 'trail ', 'x'.repeat(200), 'NULL'];
 const NUMBERS = [0, -0, 1, -1, 2.5, -7.25, 1e-9, -1e-9, 123456.789, 1e12, -1e12, 9.5e14, 0.1, 0.2, 0.3];
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
@@ -71,7 +71,7 @@ function randomView(r: () => number, schema: DatasetSchema, events: ColumnBatch)
     const f = pick(r, schema.fields);
     const seen = (events.columns[f.name] ?? []).filter((v) => v !== null);
     const some = () => (seen.length ? pick(r, seen) : f.type === 'number' ? 0 : 'US');
-    const ops = f.type === 'number' ? (['=', '!=', 'in', '<', '<=', '>', '>=', 'is null', 'is not null'] as const) : (['=', '!=', 'in', 'is null', 'is not null'] as const);
+    const ops = ['=', '!=', 'in', '<', '<=', '>', '>=', 'is null', 'is not null'] as const;
     const op = pick(r, ops);
     filters.push(op === 'in' ? { field: f.name, op, value: [some(), some()] } : op === 'is null' || op === 'is not null' ? { field: f.name, op } : { field: f.name, op, value: some() });
   }
