@@ -1,7 +1,7 @@
 /**
  * Synthetic online-shop orders with realistic skew: a few countries and products dominate, most
  * events arrive within a second of their event time and a few arrive late (out of order).
- * Seeded, so a test run is repeatable; totals are kept in integer cents so they are exact.
+ * Seeded, so a test run is repeatable.
  */
 import type { ColumnBatch } from '../src/protocol/schema';
 
@@ -47,23 +47,10 @@ function zipfPicker(n: number, s: number, rand: () => number): () => number {
   };
 }
 
-export interface CellTotals {
-  count: number;
-  amountCents: number;
-  quantity: number;
-}
-
-export interface GeneratorTotals extends CellTotals {
-  produced: number;
-  /** Totals per country, then per channel: enough to check any view grouped or filtered by them. */
-  byCountryChannel: Record<string, Record<string, CellTotals>>;
-}
-
 export class ShopGenerator {
   private readonly rand: () => number;
   private readonly pickCountry: () => number;
   private readonly pickProduct: () => number;
-  readonly totals: GeneratorTotals = { produced: 0, count: 0, amountCents: 0, quantity: 0, byCountryChannel: {} };
 
   constructor(seed = 42) {
     this.rand = prng(seed);
@@ -95,16 +82,7 @@ export class ShopGenerator {
       const cents = Math.round((price * q * (100 - discount)) / 100);
       quantity.push(q);
       amount.push(cents / 100);
-      this.totals.amountCents += cents;
-      this.totals.quantity += q;
-      const byChannel = (this.totals.byCountryChannel[country[i]!] ??= {});
-      const cell = (byChannel[channel[i]!] ??= { count: 0, amountCents: 0, quantity: 0 });
-      cell.count += 1;
-      cell.amountCents += cents;
-      cell.quantity += q;
     }
-    this.totals.produced += count;
-    this.totals.count += count;
     return { count, ts, columns: { country, product, channel, amount, quantity } };
   }
 }

@@ -46,6 +46,16 @@ export class StreamHub {
     return this.entries[0]?.offset ?? this.nextOffset;
   }
 
+  /** Restores a stream from disk: its offsets continue, the newest events are replayable again. */
+  restore(stored: readonly { offset: number; batch: ColumnBatch }[]): void {
+    for (const b of stored) {
+      this.entries.push({ offset: b.offset, batch: b.batch });
+      this.buffered += b.batch.count;
+      this.nextOffset = b.offset + b.batch.count;
+    }
+    while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
+  }
+
   /** Appends produced events to the stream and sends them to everyone caught up. */
   publish(batch: ColumnBatch): void {
     if (batch.count === 0) return;

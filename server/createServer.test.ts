@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, type ServerMessage, type StreamStats } from '../src/protocol/stream';
@@ -104,5 +107,65 @@ describe('stream server', () => {
     await expect(client(server.url, { Origin: 'https://evil.example' })).rejects.toThrow(/403/);
     const ok = await client(server.url, { Origin: server.url });
     ok.ws.close();
+  });
+
+  it('HTTP ingest takes a JSON array or NDJSON, all or nothing, with the reason per line', async () => {
+    server = await createServer({ rate: 0 });
+    const post = (body: string) => fetch(`${server!.url}/api/streams/shop/events`, { method: 'POST', body });
+    const good = { ts: 1_700_000_000_000, country: 'US', product: 'Cap', channel: 'web', amount: 12.5, quantity: 1 };
+    const r1 = await post(JSON.stringify([good, { ...good, ts: undefined, amount: 1.25 }]));
+    expect(r1.status).toBe(200);
+    expect(await r1.json()).toEqual({ accepted: 2, firstOffset: 0, lastOffset: 1 });
+    const r2 = await post([JSON.stringify(good), 'not json', JSON.stringify({ ...good, amount: 'ten' }), JSON.stringify({ ...good, ts: 9e15 }), JSON.stringify({ ...good, evil: 1 })].join('\n'));
+    expect(r2.status).toBe(422);
+    expect(await r2.json()).toEqual({
+      accepted: 0,
+      errors: [
+        { line: 2, error: 'not valid JSON' },
+        { line: 3, error: '"amount" must be a number' },
+        { line: 4, error: 'ts 9000000000000000 is outside 1900..2200' },
+        { line: 5, error: 'unknown field "evil"' },
+      ],
+    });
+    expect((await post('{"broken": ')).status).toBe(422);
+    expect((await post('[1, 2')).status).toBe(400);
+    expect((await post('x'.repeat(11 * 1024 * 1024))).status).toBe(413);
+    const s = await stats(server.url);
+    expect(s.produced).toBe(2); // nothing from the refused bodies got in
+    expect(s.amountTotal).toBe(13.75);
+  });
+
+  it('a restarted server continues its offsets from disk and replays them', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lwb-stream-'));
+    server = await createServer({ rate: 3000, tickMs: 10, dataDir });
+    await new Promise((r) => setTimeout(r, 300));
+    await fetch(`${server.url}/api/streams/shop/pause`, { method: 'POST' });
+    const before = await stats(server.url);
+    await server.close();
+    server = await createServer({ rate: 3000, tickMs: 10, dataDir, paused: true });
+    const after = await stats(server.url);
+    expect(after.produced).toBe(before.produced);
+    expect(after.amountTotal).toBe(before.amountTotal);
+    const c = await client(server.url);
+    c.ws.send(JSON.stringify({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream: 'shop', fromOffset: 5 }));
+    await until(() => c.received() === before.produced - 5);
+    expect(c.events()[0]!.offset).toBe(5);
+    await fetch(`${server.url}/api/streams/shop/resume`, { method: 'POST' });
+    await until(() => c.received() > before.produced);
+    const next = c.events().find((m) => m.offset >= before.produced);
+    expect(next?.offset).toBe(before.produced);
+  });
+
+  it('closes a connection that floods messages or sends one too large, and stays up', async () => {
+    server = await createServer({ rate: 0 });
+    const flood = await client(server.url);
+    const closed = new Promise<number>((r) => flood.ws.once('close', (code) => r(code)));
+    for (let i = 0; i < 5000; i++) flood.ws.send('{"type":"ping","t":1}');
+    expect(await closed).toBe(1008);
+    const big = await client(server.url);
+    const closedBig = new Promise<number>((r) => big.ws.once('close', (code) => r(code)));
+    big.ws.send('x'.repeat(1024 * 1024));
+    expect(await closedBig).toBe(1009);
+    expect((await stats(server.url)).id).toBe('shop');
   });
 });

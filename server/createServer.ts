@@ -1,13 +1,18 @@
 /**
- * The workbench server: serves the built app, the live shop stream over WebSocket, and a JSON
- * stats endpoint with exact per-stream totals. A factory, so tests start it on port 0 and close it.
+ * The workbench server: serves the built app, the live shop stream over WebSocket (offsets, replay,
+ * acknowledgements), HTTP ingest into the stream, and a JSON stats endpoint with exact totals.
+ * A factory, so tests start it on port 0 and close it.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ColumnBatch } from '../src/protocol/schema';
 import { SHOP_SCHEMA, SHOP_STREAM_ID } from '../src/protocol/shop';
 import { DEFAULT_ACK_WINDOW, PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type StreamStats } from '../src/protocol/stream';
+import { MAX_INGEST_BYTES, parseIngestBody } from './httpIngest';
 import { ShopGenerator } from './ShopGenerator';
+import { ShopTotals } from './ShopTotals';
+import { StreamFile } from './StreamFile';
 import { StreamHub, type Subscriber } from './StreamHub';
 import { serveStatic } from './staticFiles';
 
@@ -20,13 +25,17 @@ export interface ServerOptions {
   rate?: number;
   seed?: number;
   tickMs?: number;
-  /** Start with the stream paused. */
+  /** Start with the generator paused. */
   paused?: boolean;
   /** Events kept for replay after a reconnect. */
   replayBuffer?: number;
   ackWindow?: number;
   /** Origins allowed to open the stream; loopback origins when omitted. */
   allowedOrigins?: readonly string[];
+  /** Keep the stream on disk here, so a restart continues its offsets and replays. */
+  dataDir?: string;
+  /** Fault-injection endpoints under /api/faults (tests and teaching only). */
+  faults?: boolean;
   log?: (line: string) => void;
 }
 
@@ -37,6 +46,8 @@ export interface RunningServer {
 }
 
 const MAX_CLIENT_MESSAGE = 64 * 1024;
+/** Client messages per second before a connection counts as a flood and is closed. */
+const MAX_CLIENT_MESSAGES_PER_S = 2_000;
 
 function isLoopbackOrigin(origin: string): boolean {
   try {
@@ -55,14 +66,52 @@ function send(ws: WebSocket, msg: ServerMessage): void {
   ws.send(JSON.stringify(msg));
 }
 
+/**
+ * Reads a request body up to `limit` bytes; null when it is larger. An oversized body is drained
+ * (so the client gets its 413) unless it goes on past four times the limit.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 4 * limit) {
+        resolve(null);
+        req.destroy();
+      } else if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
 export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const tickMs = options.tickMs ?? 50;
   let rate = options.rate ?? 300;
   let paused = options.paused ?? false;
-  const generator = new ShopGenerator(options.seed ?? 42);
   const hub = new StreamHub(SHOP_STREAM_ID, SHOP_SCHEMA, options.replayBuffer ?? 500_000, options.ackWindow ?? DEFAULT_ACK_WINDOW);
   const hubs = new Map([[hub.id, hub]]);
+  const totals = new ShopTotals();
+  const file = options.dataDir ? new StreamFile(options.dataDir, hub.id) : null;
+  if (file) {
+    const stored = file.load();
+    for (const b of stored) totals.add(b.batch);
+    hub.restore(stored);
+    if (stored.length) log(`restored stream ${hub.id} from disk: offsets 0..${hub.nextOffset - 1}`);
+  }
+  // Continue the synthetic sequence rather than repeat it after a restart.
+  const generator = new ShopGenerator((options.seed ?? 42) + hub.nextOffset);
+
+  /** Every event enters the stream here: counted, stored, then offered to subscribers. */
+  const publish = (batch: ColumnBatch): { first: number; last: number } => {
+    const first = hub.nextOffset;
+    totals.add(batch);
+    file?.append(first, batch);
+    hub.publish(batch);
+    return { first, last: first + batch.count - 1 };
+  };
 
   let carry = 0;
   const timer = setInterval(() => {
@@ -70,7 +119,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       carry += (rate * tickMs) / 1000;
       const n = Math.floor(carry);
       carry -= n;
-      if (n > 0) hub.publish(generator.next(n, Date.now()));
+      if (n > 0) publish(generator.next(n, Date.now()));
     }
     // Re-pump every tick so subscribers held back by a full socket catch up once it drains.
     for (const sub of hub.subscribers) hub.pump(sub);
@@ -80,14 +129,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     {
       id: hub.id,
       produced: hub.nextOffset,
-      amountTotal: generator.totals.amountCents / 100,
-      quantityTotal: generator.totals.quantity,
-      breakdown: Object.fromEntries(
-        Object.entries(generator.totals.byCountryChannel).map(([country, byChannel]) => [
-          country,
-          Object.fromEntries(Object.entries(byChannel).map(([ch, c]) => [ch, { count: c.count, amount: c.amountCents / 100, quantity: c.quantity }])),
-        ]),
-      ),
+      amountTotal: totals.amountCents / 100,
+      quantityTotal: totals.quantity,
+      breakdown: totals.breakdown(),
       paused,
       ratePerSecond: rate,
       bufferedFrom: hub.bufferedFrom,
@@ -95,11 +139,37 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     },
   ];
 
-  const handleApi = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+  const ingest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req, MAX_INGEST_BYTES);
+    if (body === null) return sendJson(res, 413, { accepted: 0, errors: [{ line: 0, error: `body larger than ${MAX_INGEST_BYTES} bytes` }] });
+    const parsed = parseIngestBody(body, hub.schema, Date.now());
+    if (!parsed.ok) return sendJson(res, parsed.status, { accepted: 0, errors: parsed.errors });
+    const { first, last } = publish(parsed.batch);
+    return sendJson(res, 200, { accepted: parsed.batch.count, firstOffset: first, lastOffset: last });
+  };
+
+  const handleFaults = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (url.pathname === '/api/faults/drop-connections') {
+      // terminate(): no close handshake, as when a network drops mid-message.
+      for (const c of wss.clients) c.terminate();
+      return sendJson(res, 200, { dropped: true });
+    }
+    if (url.pathname === '/api/faults/raw') {
+      const text = (await readBody(req, 64 * 1024 * 1024)) ?? '';
+      const repeat = Math.min(10_000, Math.max(1, Number(url.searchParams.get('repeat') ?? 1)));
+      for (const sub of hub.subscribers) for (let i = 0; i < repeat; i++) sub.ws.send(text);
+      return sendJson(res, 200, { sent: hub.subscribers.size * repeat });
+    }
+    return sendJson(res, 404, { error: 'no such fault' });
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (url.pathname === '/api/streams' && req.method === 'GET') return sendJson(res, 200, { streams: stats() });
-    const m = /^\/api\/streams\/([^/]+)\/(pause|resume|rate)$/.exec(url.pathname);
+    if (options.faults && url.pathname.startsWith('/api/faults/') && req.method === 'POST') return handleFaults(req, res, url);
+    const m = /^\/api\/streams\/([^/]+)\/(pause|resume|rate|events)$/.exec(url.pathname);
     if (m && req.method === 'POST') {
       if (!hubs.has(m[1]!)) return sendJson(res, 404, { error: `unknown stream ${m[1]}` });
+      if (m[2] === 'events') return ingest(req, res);
       if (m[2] === 'pause') paused = true;
       else if (m[2] === 'resume') paused = false;
       else {
@@ -114,7 +184,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
 
   const http = createHttpServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (url.pathname.startsWith('/api/')) {
+      handleApi(req, res, url).catch((e: unknown) => {
+        log(`api error: ${String(e)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
     if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(options.staticDir, req, res);
     res.writeHead(404).end();
   });
@@ -133,8 +209,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
 
   wss.on('connection', (ws) => {
     let sub: Subscriber | null = null;
+    let windowStart = Date.now();
+    let inWindow = 0;
     send(ws, { type: 'hello', protocolVersion: PROTOCOL_VERSION, streams: [...hubs.values()].map((h) => h.info()) });
     ws.on('message', (data, isBinary) => {
+      const now = Date.now();
+      if (now - windowStart > 1000) {
+        windowStart = now;
+        inWindow = 0;
+      }
+      if (++inWindow > MAX_CLIENT_MESSAGES_PER_S) {
+        log('closing a connection that floods messages');
+        return ws.close(1008, 'message flood');
+      }
       let msg: ClientMessage;
       try {
         if (isBinary) throw new Error('binary');
@@ -174,7 +261,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     ws.on('error', () => {}); // a broken client must not take the server down
   });
 
-  await new Promise<void>((resolve) => http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
   const port = (http.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {

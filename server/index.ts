@@ -10,6 +10,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     dist: { type: 'string', default: 'dist' },
     paused: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
   },
 });
@@ -21,6 +22,7 @@ const server = await createServer({
   seed: Number(values.seed),
   staticDir: values.dist,
   paused: values.paused,
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
   log: (line) => console.log(line),
 });

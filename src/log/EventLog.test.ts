@@ -87,6 +87,27 @@ describe('EventLog', () => {
     expect(ds?.gaps.s).toBeUndefined();
   });
 
+  it('writes only the events marked to keep, and rejects the same ones once on a replay', async () => {
+    const log = await freshLog();
+    const batch = shopBatch(10, 9);
+    const keep = new Uint8Array(10).fill(1);
+    keep[2] = 0;
+    keep[7] = 0;
+    const first = await log.append('shop', sliceBatch(batch, 0, 5), { stream: 's', offset: 0 }, keep.subarray(0, 5));
+    expect([first.appended, first.rejected]).toEqual([4, 1]);
+    // The server replays offsets 0..9: the first five are duplicates, event 7 is rejected again.
+    const replay = await log.append('shop', batch, { stream: 's', offset: 0 }, keep);
+    expect([replay.appended, replay.rejected, replay.duplicates]).toEqual([4, 1, 5]);
+    const ds = await log.dataset('shop');
+    expect(ds?.highWater).toBe(8);
+    expect(ds?.rejected?.s).toBe(2);
+    expect(ds?.sources.s).toBe(10);
+    // A batch of only rejected events still moves the source on.
+    const none = await log.append('shop', shopBatch(2, 1), { stream: 's', offset: 10 }, new Uint8Array(2));
+    expect([none.appended, none.rejected, none.nextOffset]).toEqual([0, 2, 12]);
+    expect((await log.dataset('shop'))?.sources.s).toBe(12);
+  });
+
   it('a failure between the segment write and the high-water mark leaves neither', async () => {
     const log = await freshLog();
     await log.append('shop', shopBatch(4, 7));

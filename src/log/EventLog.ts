@@ -4,7 +4,7 @@
  * in one transaction, so a crash or a full quota leaves the whole segment or none of it.
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
-import { concatBatches, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
+import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
 import { LogDb, type DatasetRecord, type SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
@@ -17,6 +17,8 @@ export interface SourcePosition {
 export interface AppendResult {
   /** Events written (after dropping any already in the log). 0 when the batch was a duplicate. */
   appended: number;
+  /** Events of the batch that failed validation (`keep` 0) and were not written, duplicates excluded. */
+  rejected: number;
   /** Events dropped because the log already held their offsets. */
   duplicates: number;
   firstSeq: number;
@@ -72,14 +74,15 @@ export class EventLog {
    * Appends a batch as one segment. With a source position, events whose offsets the log already
    * holds are dropped (a replay after reconnect), and a batch that starts past the stored offset is
    * refused with LogGapError unless the gap was reported by the source (`recordGap`).
+   * With `keep`, only the marked events are written; the others count as rejected, but their
+   * offsets are consumed, so a replay of the batch rejects the same events again, once.
    */
-  async append(datasetId: string, batch: ColumnBatch, source?: SourcePosition): Promise<AppendResult> {
+  async append(datasetId: string, batch: ColumnBatch, source?: SourcePosition, keep: Uint8Array | null = null): Promise<AppendResult> {
     return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
-      const valid = validateBatch(ds.schema, batch);
-      if (!valid.ok) throw new Error(`not appended to ${datasetId}: ${valid.error}`);
-      let events = valid.batch;
+      let all = batch;
+      let mask = keep;
       let duplicates = 0;
       let nextOffset: number | null = null;
       if (source) {
@@ -88,12 +91,25 @@ export class EventLog {
           throw new LogGapError(`stream ${source.stream}: batch starts at offset ${source.offset} but the log holds up to ${stored}`);
         }
         duplicates = Math.min(batch.count, stored - source.offset);
-        if (duplicates > 0) events = sliceBatch(batch, duplicates, batch.count);
-        nextOffset = source.offset + batch.count;
+        if (duplicates > 0) {
+          all = sliceBatch(batch, duplicates, batch.count);
+          mask = keep ? keep.subarray(duplicates) : null;
+        }
+        nextOffset = Math.max(source.offset + batch.count, stored);
       }
+      const kept = filterBatch(all, mask);
+      const rejected = all.count - kept.count;
+      const valid = validateBatch(ds.schema, kept);
+      if (!valid.ok) throw new Error(`not appended to ${datasetId}: ${valid.error}`);
+      const events = valid.batch;
       const firstSeq = ds.highWater + 1;
+      if (source && rejected > 0) (ds.rejected ??= {})[source.stream] = (ds.rejected[source.stream] ?? 0) + rejected;
       if (events.count === 0) {
-        return { appended: 0, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, nextOffset: source ? Math.max(nextOffset ?? 0, ds.sources[source.stream] ?? 0) : null, batch: events };
+        if (source && nextOffset !== null && nextOffset !== ds.sources[source.stream]) {
+          ds.sources[source.stream] = nextOffset;
+          await this.db.datasets.put(ds);
+        }
+        return { appended: 0, rejected, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, nextOffset, batch: events };
       }
       let minTs = Infinity;
       let maxTs = -Infinity;
@@ -113,7 +129,7 @@ export class EventLog {
       if (source && nextOffset !== null) ds.sources[source.stream] = nextOffset;
       await this.db.datasets.put(ds);
       const { bytes: _bytes, ...meta } = segment;
-      return { appended: events.count, duplicates, firstSeq, lastSeq, segment: meta, nextOffset, batch: events };
+      return { appended: events.count, rejected, duplicates, firstSeq, lastSeq, segment: meta, nextOffset, batch: events };
     });
   }
 
@@ -133,8 +149,11 @@ export class EventLog {
     });
   }
 
-  /** Records that the source skipped `[from, resumeAt)`: those events can never reach the log. */
-  async recordGap(datasetId: string, stream: string, resumeAt: number): Promise<number> {
+  /**
+   * Records that the source's offsets up to `resumeAt` will never reach the log: lost by the source
+   * (`lost`, e.g. fallen out of its replay buffer) or refused by us as unreadable (`rejected`).
+   */
+  async recordGap(datasetId: string, stream: string, resumeAt: number, kind: 'lost' | 'rejected' = 'lost'): Promise<number> {
     return this.db.transaction('rw', this.db.datasets, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
@@ -142,7 +161,8 @@ export class EventLog {
       if (resumeAt <= stored) return 0;
       const lost = resumeAt - stored;
       ds.sources[stream] = resumeAt;
-      ds.gaps[stream] = (ds.gaps[stream] ?? 0) + lost;
+      if (kind === 'lost') ds.gaps[stream] = (ds.gaps[stream] ?? 0) + lost;
+      else (ds.rejected ??= {})[stream] = (ds.rejected[stream] ?? 0) + lost;
       await this.db.datasets.put(ds);
       return lost;
     });

@@ -16,6 +16,8 @@ export interface DatasetRecord {
   sources: Record<string, number>;
   /** Per source stream: events the source reported as lost before they reached us. */
   gaps: Record<string, number>;
+  /** Per source stream: events that arrived but failed validation, never appended. */
+  rejected?: Record<string, number>;
 }
 
 /** An immutable run of events `firstSeq..lastSeq`, stored as Arrow IPC stream bytes. */

@@ -54,43 +54,93 @@ export function schemaProblem(schema: DatasetSchema): string | null {
 
 export type ValidationResult = { ok: true; batch: ColumnBatch } | { ok: false; error: string };
 
-const MAX_ABS_TS = 8.64e15; // the range of a JS Date
+/** Event times outside 1900..2200 are taken for corrupt data, not history or plans. */
+export const MIN_TS = Date.UTC(1900, 0, 1);
+export const MAX_TS = Date.UTC(2200, 0, 1);
 
-/** Checks an untrusted value against a schema; never throws. */
-export function validateBatch(schema: DatasetSchema, value: unknown): ValidationResult {
+/** A batch whose shape is sound, with the events that pass the schema marked. */
+export interface CheckedBatch {
+  /** Every event; values of rejected events are not to be used. */
+  batch: ColumnBatch;
+  /** 1 for events that pass, 0 for rejected ones; null when all pass. */
+  keep: Uint8Array | null;
+  rejected: number;
+  /** Why the first rejected event was rejected. */
+  firstProblem: string | null;
+}
+
+export type CheckResult = { ok: true; checked: CheckedBatch } | { ok: false; error: string };
+
+function tsProblem(t: unknown): string | null {
+  if (typeof t !== 'number' || !Number.isFinite(t)) return `ts must be a time in ms, got ${JSON.stringify(t) ?? String(t)}`;
+  if (t < MIN_TS || t > MAX_TS) return `ts ${t} is outside 1900..2200`;
+  return null;
+}
+
+/**
+ * Checks an untrusted value against a schema; never throws. A wrong shape (count, array lengths,
+ * unknown columns) fails the whole batch, because its events cannot be told apart; a bad value
+ * fails only its event, so one bad event does not cost its neighbours.
+ */
+export function checkBatch(schema: DatasetSchema, value: unknown): CheckResult {
   if (typeof value !== 'object' || value === null) return { ok: false, error: 'batch is not an object' };
   const v = value as { count?: unknown; ts?: unknown; columns?: unknown };
   const count = v.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    return { ok: false, error: 'batch.count must be a non-negative integer' };
-  }
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return { ok: false, error: 'batch.count must be a non-negative integer' };
   if (!Array.isArray(v.ts) || v.ts.length !== count) return { ok: false, error: 'batch.ts must hold count event times' };
-  for (let i = 0; i < count; i++) {
-    const t: unknown = v.ts[i];
-    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > MAX_ABS_TS) {
-      return { ok: false, error: `event ${i}: ts must be a finite time in ms, got ${String(t)}` };
-    }
-  }
-  if (typeof v.columns !== 'object' || v.columns === null) return { ok: false, error: 'batch.columns missing' };
+  if (typeof v.columns !== 'object' || v.columns === null || Array.isArray(v.columns)) return { ok: false, error: 'batch.columns missing' };
   const cols = v.columns as Record<string, unknown>;
-  const out: Record<string, Column> = {};
-  for (const field of schema.fields) {
-    const col = cols[field.name];
-    if (!Array.isArray(col) || col.length !== count) {
-      return { ok: false, error: `column ${JSON.stringify(field.name)} must hold ${count} values` };
-    }
-    for (let i = 0; i < count; i++) {
-      const x: unknown = col[i];
-      if (x === null) continue;
-      const good = field.type === 'number' ? typeof x === 'number' && Number.isFinite(x) : typeof x === 'string';
-      if (!good) return { ok: false, error: `event ${i}: ${JSON.stringify(field.name)} must be a ${field.type}` };
-    }
-    out[field.name] = col as Column;
-  }
   for (const name of Object.keys(cols)) {
     if (!schema.fields.some((f) => f.name === name)) return { ok: false, error: `unknown column ${JSON.stringify(name)}` };
   }
-  return { ok: true, batch: { count, ts: v.ts as number[], columns: out } };
+  const columns: Record<string, Column> = {};
+  for (const field of schema.fields) {
+    const col = cols[field.name];
+    if (!Array.isArray(col) || col.length !== count) return { ok: false, error: `column ${JSON.stringify(field.name)} must hold ${count} values` };
+    columns[field.name] = col as Column;
+  }
+  let keep: Uint8Array | null = null;
+  let rejected = 0;
+  let firstProblem: string | null = null;
+  const reject = (i: number, problem: string) => {
+    keep ??= new Uint8Array(count).fill(1);
+    if (keep[i]) rejected++;
+    keep[i] = 0;
+    firstProblem ??= `event ${i}: ${problem}`;
+  };
+  for (let i = 0; i < count; i++) {
+    const p = tsProblem(v.ts[i]);
+    if (p) reject(i, p);
+  }
+  for (const field of schema.fields) {
+    const col = columns[field.name] as unknown[];
+    for (let i = 0; i < count; i++) {
+      const x = col[i];
+      if (x === null) continue;
+      const good = field.type === 'number' ? typeof x === 'number' && Number.isFinite(x) : typeof x === 'string';
+      if (!good) reject(i, `${JSON.stringify(field.name)} must be a ${field.type}, got ${JSON.stringify(x)?.slice(0, 40) ?? String(x)}`);
+    }
+  }
+  return { ok: true, checked: { batch: { count, ts: v.ts as number[], columns }, keep, rejected, firstProblem } };
+}
+
+/** Checks a batch that must be entirely valid (what the log stores). */
+export function validateBatch(schema: DatasetSchema, value: unknown): ValidationResult {
+  const r = checkBatch(schema, value);
+  if (!r.ok) return r;
+  if (r.checked.rejected > 0) return { ok: false, error: r.checked.firstProblem ?? 'invalid event' };
+  return { ok: true, batch: r.checked.batch };
+}
+
+/** The events whose `keep` flag is set. */
+export function filterBatch(batch: ColumnBatch, keep: Uint8Array | null): ColumnBatch {
+  if (!keep) return batch;
+  const idx: number[] = [];
+  for (let i = 0; i < batch.count; i++) if (keep[i]) idx.push(i);
+  if (idx.length === batch.count) return batch;
+  const columns: Record<string, Column> = {};
+  for (const [name, col] of Object.entries(batch.columns)) columns[name] = idx.map((i) => col[i] ?? null) as Column;
+  return { count: idx.length, ts: idx.map((i) => batch.ts[i]!), columns };
 }
 
 /** Rows `[from, to)` of a batch, sharing nothing mutable with it. */

@@ -5,7 +5,7 @@
  * for every measure (min and max cannot be "subtracted"). The dropped chunks' tally is returned so
  * the serving layer can reconcile it with batch's answer for the same events.
  */
-import type { ColumnBatch } from '../protocol/schema';
+import { filterBatch, type ColumnBatch } from '../protocol/schema';
 import { keyString, type CompiledView, type Group, type Tally } from '../views/compileView';
 
 interface Chunk {
@@ -128,11 +128,9 @@ export class SpeedLayer {
   }
 
   private withFault(batch: ColumnBatch, n: number): ColumnBatch {
-    const keep: number[] = [];
-    for (let i = 0; i < batch.count; i++) if (++this.faultCounter % n !== 0) keep.push(i);
-    const columns: Record<string, ColumnBatch['columns'][string]> = {};
-    for (const [name, col] of Object.entries(batch.columns)) columns[name] = keep.map((i) => col[i] ?? null) as ColumnBatch['columns'][string];
-    return { count: keep.length, ts: keep.map((i) => batch.ts[i]!), columns };
+    const keep = new Uint8Array(batch.count);
+    for (let i = 0; i < batch.count; i++) keep[i] = ++this.faultCounter % n === 0 ? 0 : 1;
+    return filterBatch(batch, keep);
   }
 
   /** The speed view: every chunk's tally folded, per view. */

@@ -6,7 +6,7 @@
  */
 import { EventLog, LogGapError } from '../../log/EventLog';
 import { LogDb } from '../../log/LogDb';
-import { concatBatches, schemaProblem, sliceBatch, validateBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
+import { checkBatch, concatBatches, schemaProblem, sliceBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { SpeedLayer, tallyToRows, type TallyRows } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView } from '../../views/compileView';
@@ -29,8 +29,26 @@ const COMPACT_EVERY = 16;
 
 interface Pending {
   offset: number;
-  parts: ColumnBatch[];
+  parts: { batch: ColumnBatch; keep: Uint8Array | null }[];
   count: number;
+}
+
+/** Pulls the stream and offset out of the head of an events message that could not be read. */
+function eventsHeader(head: string): { stream: string; offset: number } | null {
+  const m = /"type"\s*:\s*"events"[\s\S]*?"stream"\s*:\s*"([^"]{1,100})"[\s\S]*?"offset"\s*:\s*(\d{1,15})/.exec(head);
+  return m ? { stream: m[1]!, offset: Number(m[2]) } : null;
+}
+
+function concatMasks(parts: readonly { batch: ColumnBatch; keep: Uint8Array | null }[]): Uint8Array | null {
+  if (parts.every((p) => p.keep === null)) return null;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.batch.count, 0));
+  let at = 0;
+  for (const p of parts) {
+    if (p.keep) out.set(p.keep, at);
+    else out.fill(1, at, at + p.batch.count);
+    at += p.batch.count;
+  }
+  return out;
 }
 
 export class IngestDispatcher {
@@ -41,6 +59,8 @@ export class IngestDispatcher {
   private conn: StreamConnection | null = null;
   private writes: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, Pending>();
+  /** Per stream: the offset of an unreadable message; the next readable one says where it ended. */
+  private readonly unreadableAt = new Map<string, number>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
   private dirty = true;
@@ -73,7 +93,9 @@ export class IngestDispatcher {
       // Everything already in the log is batch's to compute; the speed layer starts past it.
       this.speed.reset(ds.id, ds.highWater);
       this.st.datasets[ds.id] = { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
-      for (const [stream, offset] of Object.entries(ds.sources)) this.st.streams[stream] = { durableOffset: offset, gapEvents: ds.gaps[stream] ?? 0 };
+      for (const [stream, offset] of Object.entries(ds.sources)) {
+        this.st.streams[stream] = { durableOffset: offset, gapEvents: ds.gaps[stream] ?? 0, rejectedEvents: ds.rejected?.[stream] ?? 0 };
+      }
       datasets[ds.id] = ds.highWater;
     }
     this.compile(views);
@@ -111,10 +133,16 @@ export class IngestDispatcher {
     this.st.url = url;
     this.conn = new StreamConnection(url, {
       onMessage: (m) => this.onMessage(m),
-      onInvalid: (error) => this.fail(`invalid message from server: ${error}`),
+      onInvalid: (error, head) => this.onUnreadable(error, head),
       onState: (state, detail) => this.onState(state, detail),
     });
     this.conn.start();
+    return null;
+  }
+
+  /** The network came back or the tab became visible: retry now rather than after backoff. */
+  nudge(): null {
+    this.conn?.nudge();
     return null;
   }
 
@@ -184,7 +212,7 @@ export class IngestDispatcher {
         this.flush(msg.stream);
         void this.serially(async () => {
           const lost = await this.log!.recordGap(msg.stream, msg.stream, msg.resumeAt);
-          const s = (this.st.streams[msg.stream] ??= { durableOffset: 0, gapEvents: 0 });
+          const s = this.streamStatus(msg.stream);
           s.gapEvents += lost;
           s.durableOffset = Math.max(s.durableOffset, msg.resumeAt);
           if (lost > 0) this.fail(`stream ${msg.stream}: the server no longer holds ${lost} events (offsets ${msg.requested}..${msg.resumeAt - 1}); they are missing from the log`);
@@ -216,24 +244,42 @@ export class IngestDispatcher {
         this.compile(this.views);
       }
       const fromOffset = await this.log!.startSource(stream, stream, Number.isSafeInteger(bufferedFrom) ? bufferedFrom : 0);
-      this.st.streams[stream] = { durableOffset: fromOffset, gapEvents: ds.gaps[stream] ?? 0 };
+      this.st.streams[stream] = { durableOffset: fromOffset, gapEvents: ds.gaps[stream] ?? 0, rejectedEvents: ds.rejected?.[stream] ?? 0 };
+      this.unreadableAt.delete(stream);
       this.st.datasets[stream] ??= { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
       this.conn?.send({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream, fromOffset });
     });
   }
 
+  /**
+   * A message that cannot be read at all. If it was an events message, its offsets are skipped:
+   * the next readable message says where it ended, and the skipped range is recorded as rejected.
+   */
+  private onUnreadable(error: string, head: string): void {
+    const h = eventsHeader(head);
+    if (h && this.schemas.has(h.stream) && !this.unreadableAt.has(h.stream)) this.unreadableAt.set(h.stream, h.offset);
+    this.fail(`unreadable message from the server${h ? ` (stream ${h.stream}, offset ${h.offset})` : ''}: ${error}; nothing from it is appended`);
+  }
+
   private onEvents(stream: string, offset: number, raw: unknown): void {
     const schema = this.schemas.get(stream);
     if (!schema) return this.fail(`events for stream ${stream} before its hello; ignored`);
-    const v = validateBatch(schema, raw);
-    if (!v.ok) {
-      // Never append a bad event; the reconnect replays from the last durable offset.
-      this.st.rejected++;
-      this.fail(`stream ${stream} offset ${offset}: rejected a malformed batch (${v.error})`);
-      this.conn?.restart('malformed batch');
-      return;
+    const v = checkBatch(schema, raw);
+    if (!v.ok) return this.onUnreadable(v.error, JSON.stringify({ type: 'events', stream, offset }));
+    const { batch, keep, rejected, firstProblem } = v.checked;
+    if (rejected > 0) this.fail(`stream ${stream} offsets ${offset}..${offset + batch.count - 1}: ${rejected} invalid event(s) rejected, never appended (${firstProblem})`);
+    const skippedFrom = this.unreadableAt.get(stream);
+    if (skippedFrom !== undefined && offset > skippedFrom) {
+      this.unreadableAt.delete(stream);
+      this.flush(stream);
+      void this.serially(async () => {
+        const n = await this.log!.recordGap(stream, stream, offset, 'rejected');
+        const s = this.streamStatus(stream);
+        s.rejectedEvents += n;
+        s.durableOffset = Math.max(s.durableOffset, offset);
+        this.conn?.send({ type: 'ack', stream, offset: s.durableOffset });
+      });
     }
-    const batch = v.batch;
     this.st.received += batch.count;
     this.st.pending += batch.count;
     let p = this.pending.get(stream);
@@ -242,7 +288,7 @@ export class IngestDispatcher {
       p = undefined;
     }
     if (!p) this.pending.set(stream, (p = { offset, parts: [], count: 0 }));
-    p.parts.push(batch);
+    p.parts.push({ batch, keep });
     p.count += batch.count;
     if (p.count >= FLUSH_EVENTS) this.flush(stream);
     else this.flushTimer ??= setTimeout(() => this.flushAll(), FLUSH_MS);
@@ -258,13 +304,21 @@ export class IngestDispatcher {
     if (!p || p.count === 0) return;
     this.pending.delete(stream);
     const schema = this.schemas.get(stream)!;
-    const batch = concatBatches(schema, p.parts);
-    void this.serially(() => this.append(stream, batch, p.offset));
+    const batch = concatBatches(
+      schema,
+      p.parts.map((x) => x.batch),
+    );
+    const keep = concatMasks(p.parts);
+    void this.serially(() => this.append(stream, batch, p.offset, keep));
   }
 
-  private async append(stream: string, batch: ColumnBatch, offset: number): Promise<void> {
+  private streamStatus(stream: string) {
+    return (this.st.streams[stream] ??= { durableOffset: 0, gapEvents: 0, rejectedEvents: 0 });
+  }
+
+  private async append(stream: string, batch: ColumnBatch, offset: number, keep: Uint8Array | null): Promise<void> {
     try {
-      const r = await this.log!.append(stream, batch, { stream, offset });
+      const r = await this.log!.append(stream, batch, { stream, offset }, keep);
       if (r.segment) {
         this.speed.add(stream, r.firstSeq, r.batch, r.segment.appendedAt);
         const d = this.st.datasets[stream];
@@ -276,9 +330,11 @@ export class IngestDispatcher {
       }
       this.st.appended += r.appended;
       this.st.duplicates += r.duplicates;
+      this.st.rejected += r.rejected;
+      this.streamStatus(stream).rejectedEvents += r.rejected;
       this.rate.record(this.st.appended);
       if (r.nextOffset !== null) {
-        const s = (this.st.streams[stream] ??= { durableOffset: 0, gapEvents: 0 });
+        const s = this.streamStatus(stream);
         s.durableOffset = Math.max(s.durableOffset, r.nextOffset);
         this.conn?.send({ type: 'ack', stream, offset: s.durableOffset });
       }

@@ -12,10 +12,13 @@ export const BACKOFF_MAX_MS = 10_000;
 export const HEARTBEAT_MS = 5_000;
 /** No message for this long (pongs included) and the socket is presumed dead. */
 export const IDLE_TIMEOUT_MS = 15_000;
+/** Larger messages are refused unparsed: a 50 MB message must not stall or exhaust the worker. */
+export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
 
 export interface ConnectionCallbacks {
   onMessage(msg: ServerMessage): void;
-  onInvalid(error: string): void;
+  /** An unreadable message; `head` is its first characters, to recover its offsets from. */
+  onInvalid(error: string, head: string): void;
   onState(state: ConnectionState, detail?: string): void;
 }
 
@@ -50,6 +53,13 @@ export class StreamConnection {
     this.ws = null;
   }
 
+  /** Reconnects at once if waiting to (the network came back, the tab became visible). */
+  nudge(): void {
+    if (this.state !== 'backoff') return;
+    this.attempt = 0;
+    this.open();
+  }
+
   /** Drops the socket and reconnects after backoff (e.g. the log cannot take more events now). */
   restart(reason: string): void {
     if (this.state === 'stopped') return;
@@ -82,9 +92,10 @@ export class StreamConnection {
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws) return;
       this.lastMessageAt = Date.now();
-      if (typeof ev.data !== 'string') return this.cb.onInvalid('binary message');
+      if (typeof ev.data !== 'string') return this.cb.onInvalid('binary message', '');
+      if (ev.data.length > MAX_MESSAGE_CHARS) return this.cb.onInvalid(`message of ${ev.data.length} characters refused (limit ${MAX_MESSAGE_CHARS})`, ev.data.slice(0, 200));
       const msg = parseServerMessage(ev.data);
-      if (msg.type === 'invalid') this.cb.onInvalid(msg.error);
+      if (msg.type === 'invalid') this.cb.onInvalid(msg.error, ev.data.slice(0, 200));
       else this.cb.onMessage(msg);
     };
     ws.onclose = (ev: CloseEvent) => {

@@ -14,4 +14,8 @@ emit = serveRpc<IngestMethods, IngestEvent>(port, {
   setSpeedFault: (d) => dispatcher.setSpeedFault(d),
   connect: (d) => dispatcher.connect(d),
   disconnect: () => dispatcher.disconnect(),
+  nudge: () => dispatcher.nudge(),
 });
+
+// The network came back: retry now rather than after backoff. (Visibility is the page's; it calls nudge.)
+self.addEventListener('online', () => dispatcher.nudge());

@@ -10,6 +10,8 @@ export interface StreamStatus {
   durableOffset: number;
   /** Events the server reported it could no longer replay. */
   gapEvents: number;
+  /** Events that arrived unreadable or invalid and were never appended. */
+  rejectedEvents: number;
 }
 
 export interface IngestStatus {
@@ -38,6 +40,8 @@ export type IngestMethods = {
   setSpeedFault: { req: { dropEvery: number | null }; res: null };
   connect: { req: { url: string }; res: null };
   disconnect: { req: Record<string, never>; res: null };
+  /** Reconnect now if waiting to (the tab became visible, the network came back). */
+  nudge: { req: Record<string, never>; res: null };
 };
 
 export type IngestEvent =

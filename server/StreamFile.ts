@@ -1,0 +1,51 @@
+/**
+ * A stream's events on disk, one JSON line per published batch with its first offset, so a
+ * restarted server continues the same offsets and can replay what clients have not made durable.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ColumnBatch } from '../src/protocol/schema';
+
+export interface StoredBatch {
+  offset: number;
+  batch: ColumnBatch;
+}
+
+export class StreamFile {
+  private readonly path: string;
+
+  constructor(dir: string, streamId: string) {
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `${streamId.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`);
+  }
+
+  /** Everything stored, in offset order. A torn last line (a crash mid-write) is dropped. */
+  load(): StoredBatch[] {
+    if (!existsSync(this.path)) return [];
+    const out: StoredBatch[] = [];
+    let expected = 0;
+    let goodBytes = 0;
+    const text = readFileSync(this.path, 'utf8');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let b: StoredBatch;
+      try {
+        b = JSON.parse(line) as StoredBatch;
+      } catch {
+        break;
+      }
+      if (b.offset !== expected) break;
+      out.push(b);
+      expected += b.batch.count;
+      goodBytes += Buffer.byteLength(line) + 1;
+    }
+    // Cut a torn tail so that new lines follow the last good one.
+    if (goodBytes < Buffer.byteLength(text)) truncateSync(this.path, goodBytes);
+    return out;
+  }
+
+  /** Appends synchronously: the batch is on disk before any client sees its offsets. */
+  append(offset: number, batch: ColumnBatch): void {
+    appendFileSync(this.path, `${JSON.stringify({ offset, batch })}\n`);
+  }
+}
