@@ -67,6 +67,7 @@ test('a view made in the editor equals the server totals for its definition, and
 
 test('a faulty speed layer shows drift at the hand-over, and batch corrects the totals', async ({ page, server, api }) => {
   await openDashboard(page, server.url);
+  await page.getByText('Experiments').click();
   await page.getByTestId('faulty-speed').check();
   await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(400);
   const stats = await api.pause();

@@ -18,7 +18,7 @@ const stream = params.get('stream');
 const intervalS = Number(params.get('batchInterval') ?? '10');
 
 const dbName = params.get('db') ?? DEFAULT_DB_NAME;
-const pipeline = new Pipeline(startIngestWorker().client, startBatchWorker().client, {
+const pipeline = new Pipeline({ ingest: startIngestWorker, batch: startBatchWorker }, {
   dbName,
   store: new ViewStore(new LogDb(dbName)),
   streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
@@ -26,6 +26,10 @@ const pipeline = new Pipeline(startIngestWorker().client, startBatchWorker().cli
   batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
 });
 void pipeline.start();
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') pipeline.nudge();
+});
+addEventListener('online', () => pipeline.nudge());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -16,6 +16,17 @@ import { mergeView, type MergedView } from './mergeView';
 import { reconcile, type ViewDrift } from './reconcile';
 import type { ViewStore } from './ViewStore';
 
+/** A started worker and the RPC client that talks to it. */
+export interface WorkerHandle<C> {
+  client: C;
+  worker: { terminate(): void };
+}
+
+export interface PipelineWorkers {
+  ingest: () => WorkerHandle<IngestClient>;
+  batch: () => WorkerHandle<BatchClient>;
+}
+
 export interface PipelineOptions {
   dbName: string;
   streamUrl: string | null;
@@ -107,12 +118,15 @@ export class Pipeline {
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<RecomputeResult> | null = null;
   private again = false;
+  private ingestHandle: WorkerHandle<IngestClient>;
+  private batchHandle: WorkerHandle<BatchClient>;
 
   constructor(
-    private readonly ingest: IngestClient,
-    private readonly batch: BatchClient,
+    private readonly workers: PipelineWorkers,
     private readonly options: PipelineOptions,
   ) {
+    this.ingestHandle = this.startIngest();
+    this.batchHandle = workers.batch();
     this.snap = {
       phase: 'starting',
       ingest: null,
@@ -128,12 +142,26 @@ export class Pipeline {
       speedFault: null,
       messages: [],
     };
-    ingest.onEvent((e) => {
+  }
+
+  private get ingest(): IngestClient {
+    return this.ingestHandle.client;
+  }
+
+  private get batch(): BatchClient {
+    return this.batchHandle.client;
+  }
+
+  private startIngest(): WorkerHandle<IngestClient> {
+    const h = this.workers.ingest();
+    h.client.onEvent((e) => {
+      if (h !== this.ingestHandle) return; // a terminated worker's last words
       if (e.type === 'snapshot') {
         this.update({ ingest: e.status, speed: e.speed });
         this.remerge();
       } else this.message('error', e.message);
     });
+    return h;
   }
 
   /** Starts both workers, runs the first recompute and the recompute schedule. */
@@ -142,12 +170,7 @@ export class Pipeline {
       const saved = (await this.options.store?.list()) ?? [];
       const views = [...this.options.views, ...saved];
       this.update({ viewDefs: views, userViewIds: saved.map((v) => v.id) });
-      const [batchInit] = await Promise.all([
-        this.batch.call('init', { dbName: this.options.dbName }),
-        this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views }),
-      ]);
-      await this.batch.call('setViews', { views });
-      this.update({ batch: { ...this.snap.batch, engine: batchInit.engine, initMs: batchInit.initMs } });
+      await Promise.all([this.initBatch(), this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views })]);
       await this.recomputeNow();
       this.update({ phase: 'ready' });
       this.schedule();
@@ -155,6 +178,46 @@ export class Pipeline {
       this.message('error', `pipeline failed to start: ${errorText(e)}`);
       this.update({ phase: 'failed' });
     }
+  }
+
+  private async initBatch(): Promise<void> {
+    const init = await this.batch.call('init', { dbName: this.options.dbName });
+    await this.batch.call('setViews', { views: this.snap.viewDefs });
+    this.update({ batch: { ...this.snap.batch, engine: init.engine, initMs: init.initMs } });
+  }
+
+  /**
+   * Kills a worker and starts a new one, as a crash would (tests and teaching). Whatever it was doing
+   * is lost; the log is not: the new ingest worker resumes the stream from the durable offset, the
+   * new batch worker reloads the log into a fresh DuckDB.
+   */
+  async restartWorker(kind: 'ingest' | 'batch'): Promise<void> {
+    const lost = new Error(`the ${kind} worker was restarted`);
+    if (kind === 'ingest') {
+      this.ingestHandle.worker.terminate();
+      this.ingestHandle.client.failAll(lost);
+      this.ingestHandle = this.startIngest();
+      await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views: this.snap.viewDefs });
+      if (this.snap.speedFault !== null) await this.ingest.call('setSpeedFault', { dropEvery: this.snap.speedFault });
+    } else {
+      this.batchHandle.worker.terminate();
+      this.batchHandle.client.failAll(lost);
+      this.batchHandle = this.workers.batch();
+      await this.initBatch();
+    }
+    this.message('info', `${kind} worker restarted`);
+    // The new worker's base is the log's end; a recompute brings batch there and the pair together again.
+    await this.recomputeNow().catch(() => undefined);
+  }
+
+  /** Teaching: the next recompute fails after loading and one query; the old batch views must stay. */
+  async failNextRecompute(): Promise<void> {
+    await this.batch.call('failNextRecompute', {});
+  }
+
+  /** The tab became visible or the network came back: reconnect now if waiting to. */
+  nudge(): void {
+    void this.ingest.call('nudge', {}).catch(() => undefined);
   }
 
   subscribe = (listener: () => void): (() => void) => {

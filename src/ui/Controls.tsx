@@ -27,21 +27,31 @@ export function Controls() {
       <label>
         <input type="checkbox" data-testid="pause-batch" checked={s.batchPaused} onChange={(e) => pipeline.setBatchPaused(e.target.checked)} /> pause batch
       </label>
-      <label title="Teaching: the speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
-        <input
-          type="checkbox"
-          data-testid="faulty-speed"
-          checked={s.speedFault !== null}
-          onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)}
-        />{' '}
-        faulty speed layer
-      </label>
       {recompute.data && (
         <span className="muted" data-testid="recompute-result">
           last: {fmtInt(recompute.data.eventsLoaded)} new events loaded, {fmtDuration(recompute.data.totalMs)}
         </span>
       )}
-      {s.batch.error && <span className="error-text">recompute failed: {s.batch.error}</span>}
+      {s.batch.error && (
+        <span className="error-text" data-testid="batch-error">
+          recompute failed, batch views unchanged: {s.batch.error}
+        </span>
+      )}
+      <details className="experiments">
+        <summary>Experiments</summary>
+        <label title="The speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
+          <input type="checkbox" data-testid="faulty-speed" checked={s.speedFault !== null} onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)} /> faulty speed layer
+        </label>
+        <button data-testid="fail-next-recompute" onClick={() => void pipeline.failNextRecompute()}>
+          Make the next recompute fail halfway
+        </button>
+        <button data-testid="restart-ingest" onClick={() => void pipeline.restartWorker('ingest')}>
+          Kill and restart the ingest worker
+        </button>
+        <button data-testid="restart-batch" onClick={() => void pipeline.restartWorker('batch')}>
+          Kill and restart the batch worker
+        </button>
+      </details>
     </div>
   );
 }

@@ -32,6 +32,7 @@ export function StatusBar() {
   const w = s.batch.w[dataset] ?? 0;
   const oldest = s.speed?.datasets[dataset]?.oldestAppendedAt ?? null;
   const connection = ing?.connection ?? 'idle';
+  const stream = ing?.streams[dataset];
   const server = useServerStats(ing?.url !== '' && ing !== null).data?.find((x) => x.id === dataset);
   return (
     <div className="status-bar" data-testid="status-bar">
@@ -67,7 +68,13 @@ export function StatusBar() {
         testId="status-recompute"
         raw={s.batch.recomputes}
       />
-      {ing && ing.pending > 0 && <Stat label="In flight" value={fmtInt(ing.pending)} testId="status-pending" raw={ing.pending} />}
+      <Stat label="In flight" value={fmtInt(ing?.pending ?? 0)} testId="status-pending" raw={ing?.pending ?? 0} title="Received from the stream, not yet durable in the log (nor acknowledged, nor counted)" />
+      {stream && stream.gapEvents > 0 && (
+        <Stat label="Lost at source" value={`${fmtInt(stream.gapEvents)} ev`} testId="status-gap" raw={stream.gapEvents} title="Events the server could no longer replay: missing from the log" />
+      )}
+      {stream && stream.rejectedEvents > 0 && (
+        <Stat label="Rejected" value={`${fmtInt(stream.rejectedEvents)} ev`} testId="status-rejected" raw={stream.rejectedEvents} title="Events that arrived invalid or unreadable and were never appended" />
+      )}
     </div>
   );
 }

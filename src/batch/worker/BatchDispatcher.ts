@@ -22,6 +22,7 @@ export class BatchDispatcher {
   private readonly published = new Map<string, number>();
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
+  private failNext = false;
 
   constructor(private readonly createEngine: () => Promise<BatchEngine>) {}
 
@@ -70,6 +71,11 @@ export class BatchDispatcher {
       }
       return { views };
     });
+  }
+
+  failNextRecompute(): null {
+    this.failNext = true;
+    return null;
   }
 
   query({ sql }: Req<'query'>): Promise<Res<'query'>> {
@@ -136,6 +142,10 @@ export class BatchDispatcher {
       else {
         const q = c.sql(tableFor(c.view.dataset), 0, w);
         views[c.view.id] = (await engine.query(q.text, q.params)).rows;
+      }
+      if (this.failNext) {
+        this.failNext = false;
+        throw new Error('injected failure halfway through the recompute');
       }
     }
     for (const [id, s] of Object.entries(datasets)) this.published.set(id, s.w);

@@ -14,4 +14,5 @@ serveRpc<BatchMethods, BatchEvent>(self as unknown as PortLike, {
   reconcile: (d) => dispatcher.reconcile(d),
   query: (d) => dispatcher.query(d),
   stats: () => dispatcher.stats(),
+  failNextRecompute: () => dispatcher.failNextRecompute(),
 });

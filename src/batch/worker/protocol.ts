@@ -44,6 +44,8 @@ export type BatchMethods = {
    */
   reconcile: { req: { ranges: Record<string, { after: number; upto: number }> }; res: { views: Record<string, SqlRow[]> } };
   query: { req: { sql: string }; res: QueryResult };
+  /** Fault injection: the next recompute throws halfway (after loading and the first view). */
+  failNextRecompute: { req: Record<string, never>; res: null };
   stats: { req: Record<string, never>; res: BatchStats };
 };
 

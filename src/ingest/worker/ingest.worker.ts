@@ -16,6 +16,3 @@ emit = serveRpc<IngestMethods, IngestEvent>(port, {
   disconnect: () => dispatcher.disconnect(),
   nudge: () => dispatcher.nudge(),
 });
-
-// The network came back: retry now rather than after backoff. (Visibility is the page's; it calls nudge.)
-self.addEventListener('online', () => dispatcher.nudge());
