@@ -12,6 +12,8 @@ interface Entry {
   offset: number;
   batch: ColumnBatch;
   json?: string;
+  /** The json is a deliberate fault and must be sent whole, never re-sliced. */
+  raw?: boolean;
 }
 
 export interface Subscriber {
@@ -56,10 +58,13 @@ export class StreamHub {
     while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
   }
 
-  /** Appends produced events to the stream and sends them to everyone caught up. */
-  publish(batch: ColumnBatch): void {
+  /**
+   * Appends produced events to the stream and sends them to everyone caught up. `rawJson` replaces
+   * the message sent for them (fault injection: an unreadable message that still spans offsets).
+   */
+  publish(batch: ColumnBatch, rawJson?: string): void {
     if (batch.count === 0) return;
-    this.entries.push({ offset: this.nextOffset, batch });
+    this.entries.push({ offset: this.nextOffset, batch, ...(rawJson !== undefined ? { json: rawJson, raw: true } : {}) });
     this.nextOffset += batch.count;
     this.buffered += batch.count;
     while (this.buffered > this.maxBuffered && this.entries.length > 1) {
@@ -94,6 +99,12 @@ export class StreamHub {
       if (sub.ws.bufferedAmount > MAX_SOCKET_BUFFER) return;
       const e = this.entries[i]!;
       const skip = sub.sendOffset - e.offset;
+      if (e.raw) {
+        sub.ws.send(e.json!);
+        sub.sendOffset = e.offset + e.batch.count;
+        i++;
+        continue;
+      }
       if (skip === 0 && e.batch.count <= MAX_EVENTS_PER_MESSAGE) {
         e.json ??= JSON.stringify({ type: 'events', stream: this.id, offset: e.offset, batch: e.batch } satisfies ServerMessage);
         sub.ws.send(e.json);

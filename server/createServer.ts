@@ -129,6 +129,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     {
       id: hub.id,
       produced: hub.nextOffset,
+      validEvents: totals.count,
       amountTotal: totals.amountCents / 100,
       quantityTotal: totals.quantity,
       breakdown: totals.breakdown(),
@@ -153,6 +154,25 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       // terminate(): no close handshake, as when a network drops mid-message.
       for (const c of wss.clients) c.terminate();
       return sendJson(res, 200, { dropped: true });
+    }
+    if (url.pathname === '/api/faults/publish-raw') {
+      // A batch published as it is, unvalidated and left out of the totals: the client must reject it.
+      const batch = JSON.parse((await readBody(req, 64 * 1024 * 1024)) ?? '{}') as ColumnBatch;
+      const first = hub.nextOffset;
+      file?.append(first, batch);
+      hub.publish(batch);
+      return sendJson(res, 200, { firstOffset: first, count: batch.count });
+    }
+    if (url.pathname === '/api/faults/publish-unreadable') {
+      // `count` offsets carried by a message nobody can read: truncated JSON, optionally padded to `bytes`.
+      const count = Math.max(1, Math.min(1_000_000, Number(url.searchParams.get('count') ?? 10)));
+      const bytes = Math.min(100_000_000, Number(url.searchParams.get('bytes') ?? 0));
+      const first = hub.nextOffset;
+      const head = `{"type":"events","stream":"${hub.id}","offset":${first},"batch":{"count":${count},"pad":"`;
+      const filler = { count, ts: [], columns: {} } as ColumnBatch;
+      file?.append(first, filler); // replays as a batch of the wrong shape: unreadable again
+      hub.publish(filler, head + 'x'.repeat(Math.max(0, bytes - head.length)));
+      return sendJson(res, 200, { firstOffset: first, count });
     }
     if (url.pathname === '/api/faults/raw') {
       const text = (await readBody(req, 64 * 1024 * 1024)) ?? '';
@@ -267,10 +287,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   });
   const port = (http.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  let closed = false;
   return {
     url,
     port,
     close: async () => {
+      if (closed) return;
+      closed = true;
       clearInterval(timer);
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));

@@ -38,7 +38,10 @@ export interface StreamInfo {
 /** Per-stream figures the server reports at GET /api/streams, so tests can check exact totals. */
 export interface StreamStats {
   id: string;
+  /** Offsets the stream has used. */
   produced: number;
+  /** Events among them that are valid (fault injection publishes invalid ones): what a client should count. */
+  validEvents: number;
   /** Sum of `amount` over every produced event, computed in integer cents. */
   amountTotal: number;
   quantityTotal: number;

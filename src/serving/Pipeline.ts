@@ -67,6 +67,8 @@ export interface PipelineMessage {
   at: number;
   level: 'error' | 'info';
   text: string;
+  /** How many times it came in a row. */
+  repeat: number;
 }
 
 export interface PipelineSnapshot {
@@ -159,7 +161,7 @@ export class Pipeline {
       if (e.type === 'snapshot') {
         this.update({ ingest: e.status, speed: e.speed });
         this.remerge();
-      } else this.message('error', e.message);
+      } else this.message(e.type, e.message);
     });
     return h;
   }
@@ -411,7 +413,12 @@ export class Pipeline {
   }
 
   private message(level: PipelineMessage['level'], text: string): void {
-    this.update({ messages: [{ at: Date.now(), level, text }, ...this.snap.messages].slice(0, MAX_MESSAGES) });
+    const [last, ...rest] = this.snap.messages;
+    const messages =
+      last && last.text === text && last.level === level
+        ? [{ ...last, at: Date.now(), repeat: last.repeat + 1 }, ...rest]
+        : [{ at: Date.now(), level, text, repeat: 1 }, ...this.snap.messages].slice(0, MAX_MESSAGES);
+    this.update({ messages });
   }
 
   private update(patch: Partial<PipelineSnapshot>): void {

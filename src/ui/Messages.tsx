@@ -12,6 +12,7 @@ export function Messages() {
         {messages.slice(0, 8).map((m, i) => (
           <li key={`${m.at}-${i}`} className={m.level}>
             <span className="muted">{fmtClock(m.at)}</span> {m.text}
+            {m.repeat > 1 && <span className="muted"> (×{m.repeat})</span>}
           </li>
         ))}
         {messages.length === 0 && ingest?.lastError && <li className="info">{ingest.lastError}</li>}

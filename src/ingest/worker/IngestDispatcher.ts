@@ -24,6 +24,8 @@ export const FLUSH_EVENTS = 16_384;
 export const FLUSH_MS = 50;
 /** Speed snapshots go to the main thread at most this often. */
 export const SNAPSHOT_MS = 50;
+/** Problems reported to the page per second; the rest are only counted. */
+const MAX_ERRORS_PER_S = 5;
 /** Tiny segments appended before the log's tail is compacted. */
 const COMPACT_EVERY = 16;
 
@@ -67,6 +69,9 @@ export class IngestDispatcher {
   private lastEmit = 0;
   private sinceCompact = 0;
   private readonly rate = new RateMeter();
+  private errorWindowStart = 0;
+  private errorsInWindow = 0;
+  private suppressed = 0;
   private readonly st: IngestStatus = {
     connection: 'idle',
     url: '',
@@ -191,7 +196,10 @@ export class IngestDispatcher {
     if (state === 'backoff') {
       // Buffered events are not durable; the server replays them from our durable offset.
       this.dropPending();
-      if (detail) this.st.lastError = `connection ${detail}`;
+      if (detail) {
+        this.st.lastError = `connection ${detail}`;
+        this.emit({ type: 'info', message: `stream connection ${detail}` });
+      }
     }
     this.dirty = true;
   }
@@ -364,11 +372,23 @@ export class IngestDispatcher {
     return run;
   }
 
+  /**
+   * Reports a problem. A hostile or broken source can produce thousands a second: past
+   * MAX_ERRORS_PER_S they are counted (st.errors, st.lastError) but not each sent to the page.
+   */
   private fail(message: string): void {
     this.st.errors++;
     this.st.lastError = message;
     this.dirty = true;
-    this.emit({ type: 'error', message });
+    const now = Date.now();
+    if (now - this.errorWindowStart > 1000) {
+      if (this.suppressed > 0) this.emit({ type: 'error', message: `…and ${this.suppressed} more problems like these in the last second` });
+      this.errorWindowStart = now;
+      this.errorsInWindow = 0;
+      this.suppressed = 0;
+    }
+    if (++this.errorsInWindow <= MAX_ERRORS_PER_S) this.emit({ type: 'error', message });
+    else this.suppressed++;
   }
 
   private maybeEmit(): void {

@@ -46,4 +46,5 @@ export type IngestMethods = {
 
 export type IngestEvent =
   | { type: 'snapshot'; speed: SpeedSnapshot; status: IngestStatus; at: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'info'; message: string };
