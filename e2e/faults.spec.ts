@@ -126,6 +126,34 @@ test.describe('faults', () => {
   });
 });
 
+test.describe('replay buffer', () => {
+  // Paused until the page is there, so that the client's source starts at offset 0.
+  test.use({ serverOptions: { rate: 2_000, seed: 12, faults: true, replayBuffer: 1_000, paused: true } });
+
+  test('a client away longer than the replay buffer is told the size of the gap; nothing is silently skipped', async ({ page, server, api }) => {
+    await open(page, server.url);
+    await api.resume();
+    await page.getByText('Experiments').click();
+    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(500);
+    await page.getByTestId('toggle-stream').click();
+    await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'stopped');
+    const away = await valueOf(page, 'status-log');
+    await expect.poll(async () => (await api.stats()).produced).toBeGreaterThan(away + 3_000);
+    await page.getByTestId('toggle-stream').click();
+    await expect(page.getByTestId('status-gap')).toBeVisible();
+    await expect(page.getByTestId('messages')).toContainText('no longer holds');
+    const s = await api.pause();
+    await expect.poll(() => valueOf(page, 'status-log')).toBe(s.produced - (await valueOf(page, 'status-gap')));
+    const gap = await valueOf(page, 'status-gap');
+    expect(gap).toBeGreaterThan(0);
+    await expect(page.getByTestId('messages')).toContainText(`no longer holds ${gap} events`);
+    await page.getByTestId('recompute-now').click();
+    await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBe(s.produced - gap);
+    const row = { fault: 'away past the replay buffer', sent: s.produced, lostAtSource: gap, logged: await valueOf(page, 'status-log'), counted: await valueOf(page, 'kpi-events-merged') };
+    appendFileSync('test-results/fault-counts.json', `${JSON.stringify(row)}\n`);
+  });
+});
+
 test.describe('hostile input from the stream', () => {
   test('invalid events, unreadable and oversized messages, floods, unknown types: rejected, counted, nothing else lost', async ({ page, server, api }) => {
     await open(page, server.url);

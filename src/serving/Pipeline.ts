@@ -217,6 +217,15 @@ export class Pipeline {
     await this.batch.call('failNextRecompute', {});
   }
 
+  /** Teaching: cut the stream (the log and batch go on) or connect it again. */
+  async setStreamConnected(connected: boolean): Promise<void> {
+    const url = this.options.streamUrl;
+    if (!url) return;
+    if (connected) await this.ingest.call('connect', { url });
+    else await this.ingest.call('disconnect', {});
+    this.message('info', connected ? 'stream connected again: it resumes from the last durable offset' : 'stream disconnected by you');
+  }
+
   /** The tab became visible or the network came back: reconnect now if waiting to. */
   nudge(): void {
     void this.ingest.call('nudge', {}).catch(() => undefined);

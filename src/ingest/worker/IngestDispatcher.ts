@@ -63,6 +63,11 @@ export class IngestDispatcher {
   private readonly pending = new Map<string, Pending>();
   /** Per stream: the offset of an unreadable message; the next readable one says where it ended. */
   private readonly unreadableAt = new Map<string, number>();
+  /**
+   * Streams the log has never read. Their start is fixed by the first message that arrives (events or
+   * a gap), since the oldest replayable offset moves on between the hello and our subscribe.
+   */
+  private readonly fresh = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
   private dirty = true;
@@ -218,6 +223,14 @@ export class IngestDispatcher {
         return this.onEvents(msg.stream, msg.offset, msg.batch);
       case 'gap':
         this.flush(msg.stream);
+        if (this.fresh.delete(msg.stream)) {
+          // Nothing before resumeAt was ever ours: the source starts there, no loss.
+          void this.serially(async () => {
+            await this.log!.startSource(msg.stream, msg.stream, msg.resumeAt);
+            this.streamStatus(msg.stream).durableOffset = msg.resumeAt;
+          });
+          return;
+        }
         void this.serially(async () => {
           const lost = await this.log!.recordGap(msg.stream, msg.stream, msg.resumeAt);
           const s = this.streamStatus(msg.stream);
@@ -251,7 +264,10 @@ export class IngestDispatcher {
         this.speed.reset(stream, ds.highWater);
         this.compile(this.views);
       }
-      const fromOffset = await this.log!.startSource(stream, stream, Number.isSafeInteger(bufferedFrom) ? bufferedFrom : 0);
+      const stored = ds.sources[stream];
+      const fromOffset = stored ?? (Number.isSafeInteger(bufferedFrom) && bufferedFrom >= 0 ? bufferedFrom : 0);
+      if (stored === undefined) this.fresh.add(stream);
+      else this.fresh.delete(stream);
       this.st.streams[stream] = { durableOffset: fromOffset, gapEvents: ds.gaps[stream] ?? 0, rejectedEvents: ds.rejected?.[stream] ?? 0 };
       this.unreadableAt.delete(stream);
       this.st.datasets[stream] ??= { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
@@ -275,6 +291,7 @@ export class IngestDispatcher {
     const v = checkBatch(schema, raw);
     if (!v.ok) return this.onUnreadable(v.error, JSON.stringify({ type: 'events', stream, offset }));
     const { batch, keep, rejected, firstProblem } = v.checked;
+    if (this.fresh.delete(stream)) void this.serially(() => this.log!.startSource(stream, stream, offset).then(() => undefined));
     if (rejected > 0) this.fail(`stream ${stream} offsets ${offset}..${offset + batch.count - 1}: ${rejected} invalid event(s) rejected, never appended (${firstProblem})`);
     const skippedFrom = this.unreadableAt.get(stream);
     if (skippedFrom !== undefined && offset > skippedFrom) {
