@@ -58,8 +58,11 @@ export class ShopGenerator {
     this.pickProduct = zipfPicker(PRODUCTS.length, 0.8, this.rand);
   }
 
-  /** `count` events whose event times lie around `now`. */
-  next(count: number, now: number): ColumnBatch {
+  /**
+   * `count` events whose event times lie around `now`, or, with `spanMs`, spread evenly over the
+   * `spanMs` before `now` (a backfill of history).
+   */
+  next(count: number, now: number, spanMs = 0): ColumnBatch {
     const ts: number[] = [];
     const country: string[] = [];
     const product: string[] = [];
@@ -70,7 +73,7 @@ export class ShopGenerator {
       const r = this.rand();
       // 3% arrive late, up to a minute after their event time; the rest within ~1 s.
       const delay = r < 0.03 ? this.rand() * 60_000 : -Math.log(1 - this.rand()) * 300;
-      ts.push(Math.round(now - delay));
+      ts.push(Math.round(spanMs > 0 ? now - spanMs + (spanMs * i) / count : now - delay));
       country.push(COUNTRIES[this.pickCountry()]!);
       const [name, price] = PRODUCTS[this.pickProduct()]!;
       product.push(name);

@@ -36,6 +36,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Fault-injection endpoints under /api/faults (tests and teaching only). */
   faults?: boolean;
+  /** Keep the send time of recent batches, for freshness measurements (GET /api/streams/:id/publishes). */
+  diagnostics?: boolean;
   log?: (line: string) => void;
 }
 
@@ -104,13 +106,32 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   // Continue the synthetic sequence rather than repeat it after a restart.
   const generator = new ShopGenerator((options.seed ?? 42) + hub.nextOffset);
 
+  /** With diagnostics: when each recent batch was published, as [first offset, count, ms]. */
+  const publishes: [number, number, number][] = [];
+
   /** Every event enters the stream here: counted, stored, then offered to subscribers. */
   const publish = (batch: ColumnBatch): { first: number; last: number } => {
     const first = hub.nextOffset;
     totals.add(batch);
     file?.append(first, batch);
     hub.publish(batch);
+    if (options.diagnostics) {
+      publishes.push([first, batch.count, Date.now()]);
+      if (publishes.length > 20_000) publishes.splice(0, 10_000);
+    }
     return { first, last: first + batch.count - 1 };
+  };
+
+  /** Generates `count` events of history at once, spread over the `spanMs` before now. */
+  const backfill = (count: number, spanMs: number): { first: number; last: number } => {
+    const first = hub.nextOffset;
+    const now = Date.now();
+    const chunk = 5_000; // the size of a catch-up message, so each is serialised once for all clients
+    for (let done = 0; done < count; done += chunk) {
+      const n = Math.min(chunk, count - done);
+      publish(generator.next(n, now - spanMs + (spanMs * (done + n)) / count, (spanMs * n) / count));
+    }
+    return { first, last: hub.nextOffset - 1 };
   };
 
   let carry = 0;
@@ -185,11 +206,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (url.pathname === '/api/streams' && req.method === 'GET') return sendJson(res, 200, { streams: stats() });
+    if (options.diagnostics && url.pathname === `/api/streams/${hub.id}/publishes` && req.method === 'GET') return sendJson(res, 200, { publishes });
     if (options.faults && url.pathname.startsWith('/api/faults/') && req.method === 'POST') return handleFaults(req, res, url);
-    const m = /^\/api\/streams\/([^/]+)\/(pause|resume|rate|events)$/.exec(url.pathname);
+    const m = /^\/api\/streams\/([^/]+)\/(pause|resume|rate|events|backfill)$/.exec(url.pathname);
     if (m && req.method === 'POST') {
       if (!hubs.has(m[1]!)) return sendJson(res, 404, { error: `unknown stream ${m[1]}` });
       if (m[2] === 'events') return ingest(req, res);
+      if (m[2] === 'backfill') {
+        const count = Number(url.searchParams.get('count') ?? 100_000);
+        const spanMs = Number(url.searchParams.get('spanMs') ?? 86_400_000);
+        if (!Number.isSafeInteger(count) || count < 1 || count > 20_000_000) return sendJson(res, 400, { error: 'count must be 1..20000000' });
+        if (!Number.isFinite(spanMs) || spanMs < 0 || spanMs > 10 * 365 * 86_400_000) return sendJson(res, 400, { error: 'spanMs must be 0..10 years' });
+        return sendJson(res, 200, backfill(count, spanMs));
+      }
       if (m[2] === 'pause') paused = true;
       else if (m[2] === 'resume') paused = false;
       else {

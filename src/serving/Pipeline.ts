@@ -48,6 +48,8 @@ export interface BatchInfo {
   recomputes: number;
   running: boolean;
   error: string | null;
+  /** Memory DuckDB's buffer manager holds, after the last recompute. */
+  memoryBytes: number | null;
 }
 
 /** One hand-over from speed to batch, and whether the two agreed on the events handed over. */
@@ -109,6 +111,7 @@ const emptyBatch: BatchInfo = {
   recomputes: 0,
   running: false,
   error: null,
+  memoryBytes: null,
 };
 
 export class Pipeline {
@@ -349,6 +352,8 @@ export class Pipeline {
     });
     this.remerge();
     for (const h of handed) if (h.w > h.fromSeq) await this.reconcileHandover(h.dataset, h.fromSeq, h.w, h.events, h.handedOver);
+    const stats = await this.batch.call('stats', {}).catch(() => null);
+    if (stats) this.update({ batch: { ...this.snap.batch, memoryBytes: stats.memoryBytes } });
     return r;
   }
 

@@ -49,8 +49,13 @@ function Chart({ merged }: { merged: MergedView }) {
   );
 }
 
+/** Rows drawn per table; a view can have tens of thousands of groups, a page cannot draw them all live. */
+const MAX_ROWS = 200;
+
 function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
   const bucketed = view.bucketMs !== null;
+  // Time-bucketed tables show the newest buckets, others the first keys.
+  const rows = merged.rows.length <= MAX_ROWS ? merged.rows : bucketed ? merged.rows.slice(-MAX_ROWS) : merged.rows.slice(0, MAX_ROWS);
   return (
     <div className="table-wrap">
       <table>
@@ -67,7 +72,7 @@ function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
           </tr>
         </thead>
         <tbody>
-          {merged.rows.map((r) => (
+          {rows.map((r) => (
             <tr key={JSON.stringify(r.key)} data-testid="view-row" data-key={JSON.stringify(r.key)} className={r.speed ? 'has-speed' : ''}>
               {r.key.map((k, i) => (
                 <td key={i}>{keyText(k, bucketed && i === 0)}</td>
@@ -83,6 +88,11 @@ function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
         </tbody>
       </table>
       {merged.rows.length === 0 && <p className="muted">No events match yet.</p>}
+      {merged.rows.length > rows.length && (
+        <p className="muted small">
+          showing {rows.length} of {fmtInt(merged.rows.length)} rows ({bucketed ? 'the newest buckets' : 'the first keys'})
+        </p>
+      )}
     </div>
   );
 }

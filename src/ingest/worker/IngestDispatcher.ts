@@ -72,6 +72,7 @@ export class IngestDispatcher {
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
   private dirty = true;
   private lastEmit = 0;
+  private emitEvery = SNAPSHOT_MS;
   private sinceCompact = 0;
   private readonly rate = new RateMeter();
   private errorWindowStart = 0;
@@ -408,13 +409,23 @@ export class IngestDispatcher {
     else this.suppressed++;
   }
 
+  /**
+   * Sends the speed views to the page. The page's cost grows with the groups sent (cloning,
+   * merging, drawing), so a big speed layer (a backfill not yet absorbed by batch) is sent less
+   * often: about 1 ms of interval per 40 groups, never more often than SNAPSHOT_MS.
+   */
   private maybeEmit(): void {
     const now = Date.now();
+    if (now - this.lastEmit < this.emitEvery) return;
     if (!this.dirty && now - this.lastEmit < 500) return;
     this.dirty = false;
     this.lastEmit = now;
     this.st.eventsPerSecond = this.rate.rate(now);
     this.st.connection = this.conn?.state ?? 'idle';
-    this.emit({ type: 'snapshot', speed: this.speed.snapshot(), status: structuredClone(this.st), at: now });
+    const speed = this.speed.snapshot();
+    let groups = 0;
+    for (const rows of Object.values(speed.views)) groups += rows.length;
+    this.emitEvery = Math.max(SNAPSHOT_MS, Math.min(2_000, groups / 40));
+    this.emit({ type: 'snapshot', speed, status: structuredClone(this.st), at: now });
   }
 }

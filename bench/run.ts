@@ -1,0 +1,90 @@
+/**
+ * `npm run bench [-- --quick] [--events N] [--runs K]`: measures the pipeline in headless Chromium
+ * against the real built app and server, prints a table and writes bench/results/latest.json.
+ * Figures are medians of K runs; targets are printed beside them, never asserted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+// @ts-expect-error plain ESM helper shared with the CLI, no type declarations
+import { findChromium } from '../scripts/chromium.mjs';
+import { freshnessRun, pipelineRun, type PipelineRun } from './appScenarios';
+import { microRuns } from './microScenarios';
+import { metric, type Metric } from './stats';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    events: { type: 'string' },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const events = Number(values.events ?? (quick ? 1_000_000 : 10_000_000));
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const only = values.only?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const label = events >= 1_000_000 ? `${Math.round(events / 1_000_000)}m` : `${Math.round(events / 1000)}k`;
+
+const found = (findChromium as () => { path: string } | null)();
+if (!found) throw new Error('no Chromium: run `node scripts/chromium.mjs --ensure`');
+const browser = await chromium.launch({
+  executablePath: found.path,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const metrics: Record<string, Metric> = {};
+const log = (s: string) => console.log(`[bench] ${s}`);
+
+try {
+  if (want('pipeline')) {
+    const rs: PipelineRun[] = [];
+    for (let i = 0; i < runs; i++) {
+      log(`pipeline run ${i + 1}/${runs}: ${events.toLocaleString('en-US')} events`);
+      rs.push(await pipelineRun(browser, 'dist', events));
+      log(JSON.stringify(rs[rs.length - 1]));
+    }
+    const col = (k: keyof PipelineRun) => rs.map((r) => r[k]);
+    metrics.ingest_events_per_s = metric(col('ingestEventsPerS'), 'events/s', { target: '>= 250000' });
+    metrics.main_thread_longest_task_ms = metric(col('longestTaskMs'), 'ms', { target: '< 50' });
+    metrics[`recompute_${label}_ms`] = metric(col('recomputeMs'), 'ms', { target: '< 2000 (10m)', note: '5 views, 10k new events' });
+    metrics[`reload_${label}_ms`] = metric(col('reloadMs'), 'ms', { target: '< 4000 (10m)' });
+    metrics[`wasm_memory_${label}_mb`] = metric(col('wasmMemoryMb'), 'MB', { note: "DuckDB buffer manager (duckdb_memory())" });
+    metrics[`js_heap_${label}_mb`] = metric(col('jsHeapMb'), 'MB', { note: 'main thread' });
+  }
+  if (want('freshness')) {
+    const p50: number[] = [];
+    const p99: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      log(`freshness run ${i + 1}/${runs} at 20,000 events/s`);
+      const f = await freshnessRun(browser, 'dist', 20_000, quick ? 8 : 15);
+      log(JSON.stringify(f));
+      p50.push(f.p50);
+      p99.push(f.p99);
+    }
+    metrics.freshness_p50_ms = metric(p50, 'ms');
+    metrics.freshness_p99_ms = metric(p99, 'ms', { target: '< 200' });
+  }
+  if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
+  metrics.parquet_3m_ms = { median: Number.NaN, min: Number.NaN, max: Number.NaN, unit: 'ms', runs: [], target: '< 5000', note: 'not measured: file ingest does not exist yet' };
+} finally {
+  await browser.close();
+}
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${found.path.split('/').pop()}`;
+const out = { machine, date: new Date().toISOString(), events, runs, metrics };
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', `${JSON.stringify(out, null, 2)}\n`);
+
+const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const rows = Object.entries(metrics).map(([name, m]) => [name, fmt(m.median), fmt(m.min), fmt(m.max), m.unit, m.target ?? '', m.note ?? '']);
+const head = ['metric', 'median', 'min', 'max', 'unit', 'target', 'note'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(`\n${machine}; ${events.toLocaleString('en-US')} events; median of ${runs}\n`);
+console.log(line(head));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+console.log('\nwrote bench/results/latest.json');
