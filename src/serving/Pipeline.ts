@@ -116,7 +116,7 @@ const emptyBatch: BatchInfo = {
 
 export class Pipeline {
   private snap: PipelineSnapshot;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(urgent: boolean) => void>();
   private readonly compiled = new Map<string, CompiledView>();
   private schemas: Record<string, DatasetSchema> = {};
   private published: PublishedBatch | null = null;
@@ -234,7 +234,8 @@ export class Pipeline {
     void this.ingest.call('nudge', {}).catch(() => undefined);
   }
 
-  subscribe = (listener: () => void): (() => void) => {
+  /** `urgent` marks changes the user just asked for (a toggle), which a UI should show at once. */
+  subscribe = (listener: (urgent: boolean) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
@@ -269,18 +270,18 @@ export class Pipeline {
   }
 
   setBatchInterval(ms: number): void {
-    this.update({ batchIntervalMs: ms });
+    this.update({ batchIntervalMs: ms }, true);
     this.schedule();
   }
 
   setBatchPaused(paused: boolean): void {
-    this.update({ batchPaused: paused });
+    this.update({ batchPaused: paused }, true);
     this.schedule();
   }
 
   /** Teaching control: a speed layer that loses every nth event, which reconciliation exposes. */
   async setSpeedFault(dropEvery: number | null): Promise<void> {
-    this.update({ speedFault: dropEvery });
+    this.update({ speedFault: dropEvery }, true);
     await this.ingest.call('setSpeedFault', { dropEvery });
     this.message('info', dropEvery === null ? 'speed layer healthy again' : `speed layer made faulty: it drops every ${dropEvery}th event; the next recompute corrects the totals`);
   }
@@ -435,9 +436,9 @@ export class Pipeline {
     this.update({ messages });
   }
 
-  private update(patch: Partial<PipelineSnapshot>): void {
+  private update(patch: Partial<PipelineSnapshot>, urgent = false): void {
     this.snap = { ...this.snap, ...patch };
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) l(urgent);
   }
 }
 

@@ -1,22 +1,43 @@
-/** React binding of the serving layer: the pipeline in context, its snapshot through useSyncExternalStore. */
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+/**
+ * React binding of the serving layer: the pipeline in context, its snapshot as React state.
+ * Snapshots arrive up to 20 times a second and a full dashboard render with its charts takes tens of
+ * milliseconds on a busy 2-core machine, so each new snapshot renders in a transition: React slices the
+ * work and yields to the browser, and a newer snapshot supersedes one still rendering. (A
+ * useSyncExternalStore binding would render each snapshot synchronously, in one long task.)
+ * Changes the user just asked for (a toggle) render at once.
+ */
+import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Pipeline, PipelineSnapshot } from '../serving/Pipeline';
 
-const Ctx = createContext<Pipeline | null>(null);
+const PipelineCtx = createContext<Pipeline | null>(null);
+const SnapshotCtx = createContext<PipelineSnapshot | null>(null);
 
 export function PipelineProvider({ pipeline, children }: { pipeline: Pipeline; children: ReactNode }) {
-  return <Ctx.Provider value={pipeline}>{children}</Ctx.Provider>;
+  const [snapshot, setSnapshot] = useState(pipeline.getSnapshot);
+  useEffect(() => {
+    setSnapshot(pipeline.getSnapshot());
+    return pipeline.subscribe((urgent) => {
+      if (urgent) setSnapshot(pipeline.getSnapshot());
+      else startTransition(() => setSnapshot(pipeline.getSnapshot()));
+    });
+  }, [pipeline]);
+  return (
+    <PipelineCtx.Provider value={pipeline}>
+      <SnapshotCtx.Provider value={snapshot}>{children}</SnapshotCtx.Provider>
+    </PipelineCtx.Provider>
+  );
 }
 
 export function usePipeline(): Pipeline {
-  const p = useContext(Ctx);
+  const p = useContext(PipelineCtx);
   if (!p) throw new Error('usePipeline outside PipelineProvider');
   return p;
 }
 
 export function usePipelineSnapshot(): PipelineSnapshot {
-  const p = usePipeline();
-  return useSyncExternalStore(p.subscribe, p.getSnapshot);
+  const s = useContext(SnapshotCtx);
+  if (!s) throw new Error('usePipelineSnapshot outside PipelineProvider');
+  return s;
 }
 
 /** The current time, refreshed every `ms`, for "n seconds ago" figures. */

@@ -16,9 +16,11 @@ export function fmtCompact(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : compact.format(n);
 }
 
+// One formatter: toLocaleTimeString builds a new one per call, which cost ~0.2 s per chart redraw.
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
 export function fmtClock(ms: number): string {
-  const d = new Date(ms);
-  return d.toLocaleTimeString('en-GB', { hour12: false });
+  return clock.format(ms);
 }
 
 export function fmtDuration(ms: number | null | undefined): string {
