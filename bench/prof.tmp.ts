@@ -18,13 +18,14 @@ await page.waitForTimeout(500);
 const { profile } = await cdp.send('Profiler.stop') as any;
 const self = new Map<string, number>();
 const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
-const dt = profile.timeDeltas; 
+const dt = profile.timeDeltas; const parentOf = new Map(); for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, byId.get(n.id));
 profile.samples.forEach((id: number, i: number) => { const n: any = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
 // the longest stretch of consecutive non-idle samples
 let best = { start: 0, end: 0, ms: 0 }; let cur = { start: 0, ms: 0 };
 profile.samples.forEach((id: number, i: number) => { const n: any = byId.get(id); const idle = n.callFrame.functionName === '(idle)'; if (idle) { cur = { start: i + 1, ms: 0 }; } else { cur.ms += (dt[i] ?? 0) / 1000; if (cur.ms > best.ms) best = { start: cur.start, end: i, ms: cur.ms }; } });
 console.log('longest busy stretch', best.ms.toFixed(0), 'ms');
 const st = new Map<string, number>();
-for (let i = best.start; i <= best.end; i++) { let n: any = byId.get(profile.samples[i]); const chain: string[] = []; while (n) { chain.push(n.callFrame.functionName || '(anon)'); n = byId.get(n.parent) ?? [...byId.values()].find((m: any) => m.children?.includes(n.id)); if (chain.length > 12) break; } const k = chain.slice(0, 6).join(' < '); st.set(k, (st.get(k) ?? 0) + (dt[i] ?? 0) / 1000); }
+for (let i = best.start; i <= best.end; i++) { let n: any = byId.get(profile.samples[i]); const chain: string[] = []; while (n) { chain.push(n.callFrame.functionName || '(anon)'); n = parentOf.get(n.id); if (chain.length > 60) break; } const ours = ['TimelineChart','BreakdownChart','ViewCard','Table','Chart','KpiTiles','StatusBar','Handovers','Messages','UserViews','App','Controls','remerge','mergeView','receive','runRecompute','rowsToTally','fromRows','reconcile','ViewEditor','Reconciliation'];
+const k = chain.find((c) => ours.includes(c)) ?? ('other:' + chain.slice(0, 3).join('<')); st.set(k, (st.get(k) ?? 0) + (dt[i] ?? 0) / 1000); }
 console.log([...st].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`).join('\n'));
 await browser.close(); await server.close();

@@ -1,5 +1,5 @@
 /** Revenue by country, each bar split into its batch part and its speed part. */
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { BY_COUNTRY_VIEW } from '../views/defaultViews';
 import { fmtCompact, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
@@ -18,10 +18,9 @@ export function BreakdownChart() {
         <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
           <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
-            <XAxis type="number" tickFormatter={fmtCompact} fontSize={11} />
+            <XAxis type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
             <YAxis type="category" dataKey="key" width={36} fontSize={11} interval={0} />
             <Tooltip formatter={(v) => fmtMoney(Number(v))} isAnimationActive={false} />
-            <Legend />
             <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>

@@ -2,7 +2,7 @@
  * The merged time series: each bucket stacked as batch part + speed part, the buckets holding any
  * speed-layer contribution shaded, and a line at the boundary where pure batch output ends.
  */
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { TIMELINE_VIEW } from '../views/defaultViews';
 import { fmtClock, fmtCompact, fmtInt, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
@@ -58,10 +58,10 @@ export function TimelineChart() {
         <ResponsiveContainer width="100%" height={280}>
           <BarChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 8 }} barCategoryGap={1}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
-            <XAxis dataKey="t" tickFormatter={fmtClock} minTickGap={40} fontSize={11} />
-            <YAxis tickFormatter={fmtCompact} fontSize={11} width={48} />
+            {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
+            <XAxis dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
+            <YAxis tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
             <Tooltip labelFormatter={(t) => `bucket ${fmtClock(Number(t))}`} formatter={(v) => fmt(Number(v))} isAnimationActive={false} />
-            <Legend />
             {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
             {shadedFrom !== null && (
               <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={{ value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: '#b45309' }} />

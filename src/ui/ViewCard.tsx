@@ -38,8 +38,8 @@ function Chart({ merged }: { merged: MergedView }) {
   return (
     <ResponsiveContainer width="100%" height={180}>
       <BarChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} barCategoryGap={1}>
-        <XAxis dataKey="t" tickFormatter={fmtClock} minTickGap={40} fontSize={10} />
-        <YAxis tickFormatter={fmtCompact} fontSize={10} width={40} />
+        <XAxis dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
+        <YAxis tickFormatter={fmtCompact} fontSize={10} width={40} interval={0} />
         <Tooltip labelFormatter={(t) => fmtClock(Number(t))} isAnimationActive={false} />
         {from !== null && <ReferenceLine x={from} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} />}
         <Bar dataKey="batch" name="batch" stackId="a" fill="#2563eb" isAnimationActive={false} />
