@@ -47,6 +47,8 @@ export function rowsToTally(rows: TallyRows): Tally {
 
 export class SpeedLayer {
   private readonly chunks = new Map<string, Chunk[]>();
+  /** Per view: every chunk folded, kept up to date on add, rebuilt on drop (reads are frequent, drops rare). */
+  private readonly totals = new Map<string, Tally>();
   private readonly baseW = new Map<string, number>();
   private views: CompiledView[] = [];
   /** A deliberate fault for teaching and tests: lose every nth event. Null when healthy. */
@@ -65,6 +67,7 @@ export class SpeedLayer {
   /** Sets the compiled views; existing chunks are re-tallied by the caller through `reset`. */
   setViews(views: CompiledView[]): void {
     this.views = views;
+    for (const id of this.chunks.keys()) this.refold(id);
   }
 
   /** The last seq batch covers, as far as this layer knows. */
@@ -76,6 +79,7 @@ export class SpeedLayer {
   reset(datasetId: string, baseW: number): void {
     this.chunks.set(datasetId, []);
     this.baseW.set(datasetId, baseW);
+    this.refold(datasetId);
   }
 
   /** Tallies one appended segment `firstSeq..firstSeq+batch.count-1`. */
@@ -94,6 +98,26 @@ export class SpeedLayer {
     let list = this.chunks.get(datasetId);
     if (!list) this.chunks.set(datasetId, (list = []));
     list.push({ firstSeq, lastSeq: firstSeq + batch.count - 1, count: batch.count, appendedAt, tallies });
+    for (const v of this.views) {
+      const t = tallies.get(v.view.id);
+      if (!t) continue;
+      let total = this.totals.get(v.view.id);
+      if (!total) this.totals.set(v.view.id, (total = new Map()));
+      v.mergeInto(total, t);
+    }
+  }
+
+  /** Recomputes the running totals of a dataset's views from its chunks. */
+  private refold(datasetId: string): void {
+    for (const v of this.views) {
+      if (v.view.dataset !== datasetId) continue;
+      const total: Tally = new Map();
+      for (const c of this.chunks.get(datasetId) ?? []) {
+        const t = c.tallies.get(v.view.id);
+        if (t) v.mergeInto(total, t);
+      }
+      this.totals.set(v.view.id, total);
+    }
   }
 
   /**
@@ -124,6 +148,7 @@ export class SpeedLayer {
     }
     this.chunks.set(datasetId, keep);
     this.baseW.set(datasetId, Math.max(w, this.baseW.get(datasetId) ?? 0));
+    if (events > 0) this.refold(datasetId);
     return { handedOver, fromSeq, events, straddled };
   }
 
@@ -133,7 +158,10 @@ export class SpeedLayer {
     return filterBatch(batch, keep);
   }
 
-  /** The speed view: every chunk's tally folded, per view. */
+  /**
+   * The speed view: every chunk's tally folded, per view. The groups are live objects: clone them
+   * (postMessage does) before the next `add`.
+   */
   snapshot(): SpeedSnapshot {
     const datasets: Record<string, SpeedDatasetState> = {};
     for (const [id, base] of this.baseW) {
@@ -147,14 +175,7 @@ export class SpeedLayer {
       };
     }
     const views: Record<string, TallyRows> = {};
-    for (const v of this.views) {
-      const acc: Tally = new Map();
-      for (const c of this.chunks.get(v.view.dataset) ?? []) {
-        const t = c.tallies.get(v.view.id);
-        if (t) v.mergeInto(acc, t);
-      }
-      views[v.view.id] = tallyToRows(acc);
-    }
+    for (const v of this.views) views[v.view.id] = tallyToRows(this.totals.get(v.view.id) ?? new Map());
     return { faultDropEvery: this.dropEvery, datasets, views };
   }
 }
