@@ -3,19 +3,8 @@
  * events arrive within a second of their event time and a few arrive late (out of order).
  * Seeded, so a test run is repeatable.
  */
+import { seededRandom } from '../src/protocol/random';
 import type { ColumnBatch } from '../src/protocol/schema';
-
-/** mulberry32: a small, fast, seedable PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'JP', 'BR', 'IN', 'CA', 'NL', 'ES', 'IT', 'SE', 'PL', 'MX', 'AU'];
 const PRODUCTS: ReadonlyArray<readonly [string, number]> = [
@@ -53,7 +42,7 @@ export class ShopGenerator {
   private readonly pickProduct: () => number;
 
   constructor(seed = 42) {
-    this.rand = prng(seed);
+    this.rand = seededRandom(seed);
     this.pickCountry = zipfPicker(COUNTRIES.length, 1.1, this.rand);
     this.pickProduct = zipfPicker(PRODUCTS.length, 0.8, this.rand);
   }

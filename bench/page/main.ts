@@ -7,6 +7,7 @@ import serverWasm from '@finos/perspective/dist/wasm/perspective-server.wasm?url
 import clientWasm from '@finos/perspective/dist/wasm/perspective-js.wasm?url';
 import { tableFromIPC } from 'apache-arrow';
 import Dexie from 'dexie';
+import { ShopGenerator } from '../../server/ShopGenerator';
 import { EventLog } from '../../src/log/EventLog';
 import { LogDb } from '../../src/log/LogDb';
 import type { ColumnBatch } from '../../src/protocol/schema';
@@ -15,36 +16,9 @@ import { SpeedLayer } from '../../src/speed/SpeedLayer';
 import { compileView } from '../../src/views/compileView';
 import type { ViewDef } from '../../src/views/ViewDef';
 
-const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'JP', 'BR', 'IN', 'CA', 'NL', 'ES', 'IT', 'SE', 'PL', 'MX', 'AU'];
-const PRODUCTS = ['T-shirt', 'Hoodie', 'Sneakers', 'Cap', 'Backpack', 'Socks', 'Jacket', 'Water bottle'];
-
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function events(n: number, seed: number, t0 = Date.now() - 3_600_000): ColumnBatch {
-  const r = rand(seed);
-  const ts: number[] = [];
-  const country: string[] = [];
-  const product: string[] = [];
-  const channel: string[] = [];
-  const amount: number[] = [];
-  const quantity: number[] = [];
-  for (let i = 0; i < n; i++) {
-    ts.push(t0 + Math.floor((3_600_000 * i) / n));
-    country.push(COUNTRIES[Math.floor(r() ** 2 * COUNTRIES.length)]!);
-    product.push(PRODUCTS[Math.floor(r() * PRODUCTS.length)]!);
-    channel.push(r() < 0.6 ? 'web' : 'app');
-    amount.push(Math.round(r() * 20000) / 100);
-    quantity.push(1 + Math.floor(r() * 3));
-  }
-  return { count: n, ts, columns: { country, product, channel, amount, quantity } };
+/** `n` shop events spread over the last hour, from the demo stream's own generator. */
+function events(n: number, seed: number): ColumnBatch {
+  return new ShopGenerator(seed).next(n, Date.now(), 3_600_000);
 }
 
 function slice(b: ColumnBatch, from: number, to: number): ColumnBatch {

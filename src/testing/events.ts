@@ -1,16 +1,9 @@
 /** Seeded test events in the shop schema (test-only). */
+import { seededRandom } from '../protocol/random';
 import type { ColumnBatch } from '../protocol/schema';
 
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers (test-only name for the shared PRNG). */
+export const seeded = seededRandom;
 
 const COUNTRIES = ['US', 'DE', 'GB', 'Ünïcödé ✓', 'JP'];
 
