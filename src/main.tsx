@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { startBatchWorker } from './batch/BatchClient';
 import { startIngestWorker } from './ingest/IngestClient';
 import { DEFAULT_DB_NAME, LogDb } from './log/LogDb';
+import { BatchViewStore } from './serving/BatchViewStore';
 import { Pipeline } from './serving/Pipeline';
 import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
@@ -18,9 +19,11 @@ const stream = params.get('stream');
 const intervalS = Number(params.get('batchInterval') ?? '10');
 
 const dbName = params.get('db') ?? DEFAULT_DB_NAME;
+const workspace = new LogDb(dbName);
 const pipeline = new Pipeline({ ingest: startIngestWorker, batch: startBatchWorker }, {
   dbName,
-  store: new ViewStore(new LogDb(dbName)),
+  store: new ViewStore(workspace),
+  batchViews: new BatchViewStore(workspace),
   streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
   views: [...DEFAULT_VIEWS],
   batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,

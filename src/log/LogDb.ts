@@ -46,6 +46,22 @@ export interface SavedViewRecord {
  */
 export type ViewDefRecord = Record<string, unknown> & { id: string; name: string; dataset: string };
 
+/**
+ * The last published batch view of one view, kept so that a reload can serve batch output at once
+ * while the batch layer rebuilds its engine cache from the log.
+ */
+export interface StoredBatchViewRecord {
+  viewId: string;
+  dataset: string;
+  /** The watermark the rows are exact for. */
+  w: number;
+  /** The view definition (JSON) the rows were computed for; a changed view is not served stale. */
+  def: string;
+  schema: DatasetSchema;
+  rows: unknown[][];
+  savedAt: number;
+}
+
 export const DEFAULT_DB_NAME = 'lambda-workbench';
 
 /** The master dataset's IndexedDB schema. Opened by the ingest worker (writer) and the batch worker (reader). */
@@ -53,6 +69,7 @@ export class LogDb extends Dexie {
   datasets!: Table<DatasetRecord, string>;
   segments!: Table<SegmentRecord, [string, number]>;
   views!: Table<SavedViewRecord, string>;
+  batchViews!: Table<StoredBatchViewRecord, string>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);
@@ -61,5 +78,6 @@ export class LogDb extends Dexie {
       segments: '[datasetId+firstSeq], [datasetId+lastSeq]',
     });
     this.version(2).stores({ views: 'id, createdAt' });
+    this.version(3).stores({ batchViews: 'viewId' });
   }
 }

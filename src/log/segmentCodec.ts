@@ -15,6 +15,7 @@ import {
   tableFromIPC,
   tableToIPC,
   vectorFromArray,
+  type Data,
   type Vector,
 } from 'apache-arrow';
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
@@ -74,17 +75,31 @@ export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, firstSe
   return tableToIPC(new Table(vectors), 'stream');
 }
 
-/** Decodes a segment back into a batch plus its seqs (for replays and tests; the batch layer reads the bytes directly). */
+/** A column's values from its Arrow data chunks, reading buffers directly (get(i) per value is ~10x slower). */
+function readColumn(chunks: readonly Data[], type: 'number' | 'string', length: number): Column {
+  const out: (number | string | null)[] = new Array<number | string | null>(length);
+  let at = 0;
+  for (const d of chunks) {
+    const valid = (i: number) => d.nullCount === 0 || (d.nullBitmap !== undefined && ((d.nullBitmap[(d.offset + i) >> 3]! >> ((d.offset + i) & 7)) & 1) === 1);
+    if (type === 'number') {
+      const values = d.values as Float64Array;
+      for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? values[d.offset + i]! : null;
+    } else {
+      const indices = d.values as Int32Array;
+      const dict = d.dictionary ? (Array.from(d.dictionary) as (string | null)[]) : [];
+      for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? (dict[indices[d.offset + i]!] ?? null) : null;
+    }
+    at += d.length;
+  }
+  return out as Column;
+}
+
+/** Decodes a segment back into a batch plus its seqs (for compaction, speed rebuilds and tests; the batch layer reads the bytes directly). */
 export function decodeSegment(schema: DatasetSchema, bytes: Uint8Array): { seq: number[]; batch: ColumnBatch } {
   const table = tableFromIPC(bytes);
   const seq = Array.from(table.getChild('seq')?.toArray() as BigInt64Array, (v) => Number(v));
   const ts = Array.from(table.getChild('ts')?.toArray() as Float64Array);
   const columns: Record<string, Column> = {};
-  for (const f of schema.fields) {
-    const v = table.getChild(f.name);
-    const out: (number | string | null)[] = new Array<number | string | null>(table.numRows);
-    for (let i = 0; i < table.numRows; i++) out[i] = (v?.get(i) as number | string | null | undefined) ?? null;
-    columns[f.name] = out as Column;
-  }
+  for (const f of schema.fields) columns[f.name] = readColumn(table.getChild(f.name)?.data ?? [], f.type, table.numRows);
   return { seq, batch: { count: table.numRows, ts, columns } };
 }

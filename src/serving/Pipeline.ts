@@ -14,6 +14,7 @@ import { compileView, type CompiledView, type Tally } from '../views/compileView
 import type { ViewDef } from '../views/ViewDef';
 import { mergeView, type MergedView } from './mergeView';
 import { reconcile, type ViewDrift } from './reconcile';
+import type { BatchViewStore, StoredBatch } from './BatchViewStore';
 import type { ViewStore } from './ViewStore';
 
 /** A started worker and the RPC client that talks to it. */
@@ -34,6 +35,7 @@ export interface PipelineOptions {
   views: ViewDef[];
   batchIntervalMs: number;
   store?: ViewStore;
+  batchViews?: BatchViewStore;
 }
 
 export interface BatchInfo {
@@ -175,7 +177,11 @@ export class Pipeline {
       const saved = (await this.options.store?.list()) ?? [];
       const views = [...this.options.views, ...saved];
       this.update({ viewDefs: views, userViewIds: saved.map((v) => v.id) });
-      await Promise.all([this.initBatch(), this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views })]);
+      const stored = (await this.options.batchViews?.load(views).catch(() => null)) ?? null;
+      const batchReady = this.initBatch();
+      const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {} });
+      if (stored) this.publishStored(stored, ingest.datasets);
+      await batchReady;
       await this.recomputeNow();
       this.update({ phase: 'ready' });
       this.schedule();
@@ -183,6 +189,28 @@ export class Pipeline {
       this.message('error', `pipeline failed to start: ${errorText(e)}`);
       this.update({ phase: 'failed' });
     }
+  }
+
+  /**
+   * Serves the batch views saved before the reload, for the datasets whose speed layer now starts at
+   * their W; the first recompute replaces them. Until then the dashboard shows exact batch output as
+   * of that W, plus the speed layer's tally of everything since.
+   */
+  private publishStored(stored: StoredBatch, datasets: Record<string, { speedBase: number }>): void {
+    this.schemas = { ...stored.schemas, ...this.schemas };
+    const w: Record<string, number> = {};
+    for (const [id, wd] of Object.entries(stored.w)) if (datasets[id]?.speedBase === wd) w[id] = wd;
+    const tallies = new Map<string, Tally>();
+    for (const v of this.snap.viewDefs) {
+      const rows = stored.rows[v.id];
+      const c = this.compiledFor(v);
+      if (rows && c && w[v.dataset] !== undefined) tallies.set(v.id, c.fromRows(rows));
+    }
+    if (tallies.size === 0) return;
+    this.published = { w, tallies };
+    this.update({ batch: { ...this.snap.batch, w, recomputedAt: stored.savedAt } });
+    this.message('info', 'serving the batch views saved before the reload while the batch layer reloads the log');
+    this.remerge();
   }
 
   private async initBatch(): Promise<void> {
@@ -336,6 +364,7 @@ export class Pipeline {
     const w: Record<string, number> = {};
     for (const [id, d] of Object.entries(r.datasets)) w[id] = d.w;
     this.published = { w, tallies };
+    void this.options.batchViews?.save(r, this.snap.viewDefs).catch((e: unknown) => this.message('error', `could not save the batch views: ${errorText(e)}`));
     // Hand over: the speed layer drops seq <= W; until its next snapshot says so, the old pair stays on screen.
     const handed = await Promise.all(Object.entries(w).map(async ([dataset, wd]) => ({ dataset, w: wd, ...(await this.ingest.call('dropUpTo', { dataset, w: wd })) })));
     this.update({

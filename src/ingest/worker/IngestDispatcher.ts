@@ -24,6 +24,8 @@ export const FLUSH_EVENTS = 16_384;
 export const FLUSH_MS = 50;
 /** Speed snapshots go to the main thread at most this often. */
 export const SNAPSHOT_MS = 50;
+/** Events past a restored W the speed layer re-tallies from the log at start; beyond, batch must catch up first. */
+const MAX_SPEED_REBUILD = 2_000_000;
 /** Problems reported to the page per second; the rest are only counted. */
 const MAX_ERRORS_PER_S = 5;
 /** Tiny segments appended before the log's tail is compacted. */
@@ -96,20 +98,28 @@ export class IngestDispatcher {
 
   constructor(private readonly emit: (e: IngestEvent) => void) {}
 
-  async init({ dbName, url, views }: Req<'init'>): Promise<Res<'init'>> {
+  async init({ dbName, url, views, speedBase = {} }: Req<'init'>): Promise<Res<'init'>> {
     this.log = new EventLog(new LogDb(dbName));
-    const datasets: Record<string, number> = {};
+    const datasets: Res<'init'>['datasets'] = {};
+    const rebuild: string[] = [];
     for (const ds of await this.log.datasets()) {
       this.schemas.set(ds.id, ds.schema);
-      // Everything already in the log is batch's to compute; the speed layer starts past it.
-      this.speed.reset(ds.id, ds.highWater);
+      // Everything already in the log is batch's to compute; the speed layer starts past it, or past
+      // the restored batch views' W when re-tallying the events since is cheap enough.
+      const wanted = speedBase[ds.id];
+      const base = wanted !== undefined && wanted <= ds.highWater && ds.highWater - wanted <= MAX_SPEED_REBUILD ? wanted : ds.highWater;
+      this.speed.reset(ds.id, base);
+      if (base < ds.highWater) rebuild.push(ds.id);
       this.st.datasets[ds.id] = { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
       for (const [stream, offset] of Object.entries(ds.sources)) {
         this.st.streams[stream] = { durableOffset: offset, gapEvents: ds.gaps[stream] ?? 0, rejectedEvents: ds.rejected?.[stream] ?? 0 };
       }
-      datasets[ds.id] = ds.highWater;
+      datasets[ds.id] = { highWater: ds.highWater, speedBase: base };
     }
     this.compile(views);
+    await this.serially(async () => {
+      for (const id of rebuild) await this.rebuildSpeed(id);
+    });
     this.snapshotTimer = setInterval(() => this.maybeEmit(), SNAPSHOT_MS);
     if (url) this.connect({ url });
     return { datasets };

@@ -32,7 +32,14 @@ export interface IngestStatus {
 }
 
 export type IngestMethods = {
-  init: { req: { dbName: string; url: string | null; views: ViewDef[] }; res: { datasets: Record<string, number> } };
+  /**
+   * `speedBase`: per dataset, the W of batch views the page already serves (restored after a
+   * reload); the speed layer then re-tallies the log past it. It reports the base it actually used.
+   */
+  init: {
+    req: { dbName: string; url: string | null; views: ViewDef[]; speedBase?: Record<string, number> };
+    res: { datasets: Record<string, { highWater: number; speedBase: number }> };
+  };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
   /** Batch published views at `w`: hand over the speed state for seq <= w and return what it held. */
   dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, TallyRows>; fromSeq: number; events: number } };
