@@ -37,8 +37,9 @@ test('merged totals equal what the server sent; recompute moves W to the log end
   await expect(page.getByTestId('boundary')).toHaveAttribute('data-value', '');
   await screenshot(page, 'dashboard-after-recompute');
 
-  // Reload: the log is still there; batch recomputes it at start; nothing is fetched twice.
+  // Reload: the saved batch views are served at once, the log is still there, batch recomputes it.
   await page.reload();
+  await expect(page.getByTestId('messages')).toContainText('batch views saved before the reload');
   await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBe(stats.produced);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(stats.amountTotal.toFixed(2));
   expect(await valueOf(page, 'status-w')).toBe(stats.produced);
