@@ -23,6 +23,8 @@ const tasks = events.filter((e) => e.pid === pid && e.tid === tid && e.name === 
 for (const t of tasks) {
   const inner = events.filter((e) => e.pid === pid && e.tid === tid && e.ts >= t.ts && e.ts <= t.ts + t.dur && e.dur > 3000 && e.name !== 'RunTask');
   console.log(`TASK ${(t.dur / 1000).toFixed(0)} ms`);
-  for (const e of inner.slice(0, 12)) console.log(`   ${(e.dur / 1000).toFixed(0).padStart(5)} ms ${e.name} ${e.args?.data?.functionName ?? ''} ${e.args?.data?.type ?? ''} ${(e.args?.data?.url ?? '').split('/').pop()}:${e.args?.data?.lineNumber ?? ''}`);
+  const fns = events.filter((e) => e.pid === pid && e.tid === tid && e.ts >= t.ts && e.ts <= t.ts + t.dur && (e.name === 'FunctionCall' || e.name === 'EventDispatch' || e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'v8.run' || e.name === 'ParseHTML' || e.name==='HandlePostMessage'));
+  for (const e of fns.slice(0, 4)) console.log(`   fn ${(e.dur / 1000).toFixed(0)} ms ${e.name} ${JSON.stringify(e.args?.data ?? {}).slice(0, 150)}`);
+  for (const e of inner.slice(0, 6)) console.log(`   ${(e.dur / 1000).toFixed(0).padStart(5)} ms ${e.name} ${e.args?.data?.functionName ?? ''} ${e.args?.data?.type ?? ''} ${(e.args?.data?.url ?? '').split('/').pop()}:${e.args?.data?.lineNumber ?? ''}`);
 }
 await browser.close(); await server.close();

@@ -3,9 +3,10 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { BY_COUNTRY_VIEW } from '../views/defaultViews';
 import { fmtCompact, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
+import { useStaggered } from './useStaggered';
 
 export function BreakdownChart() {
-  const view = usePipelineSnapshot().views[BY_COUNTRY_VIEW.id];
+  const view = useStaggered(usePipelineSnapshot().views[BY_COUNTRY_VIEW.id], 30);
   const data = (view?.rows ?? [])
     .map((r) => ({ key: String(r.key[0] ?? '(null)'), batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0, merged: r.merged[0] ?? 0 }))
     .sort((a, b) => b.merged - a.merged);

@@ -7,6 +7,7 @@ import { TIMELINE_VIEW } from '../views/defaultViews';
 import { fmtClock, fmtCompact, fmtInt, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useUiStore, type TimelineMetric } from './uiStore';
+import { useStaggered } from './useStaggered';
 
 const WINDOWS: { label: string; ms: number | null }[] = [
   { label: '2 min', ms: 2 * 60_000 },
@@ -16,7 +17,7 @@ const WINDOWS: { label: string; ms: number | null }[] = [
 ];
 
 export function TimelineChart() {
-  const view = usePipelineSnapshot().views[TIMELINE_VIEW.id];
+  const view = useStaggered(usePipelineSnapshot().views[TIMELINE_VIEW.id], 0);
   const { timelineMetric: metric, timelineWindowMs: windowMs, setTimelineMetric, setTimelineWindow } = useUiStore();
   const rows = view?.rows ?? [];
   const last = rows.length ? (rows[rows.length - 1]!.key[0] as number) : 0;

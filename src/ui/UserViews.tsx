@@ -22,8 +22,8 @@ export function UserViews() {
       {editing && <ViewEditor onClose={() => setEditing(false)} />}
       {user.length === 0 && !editing && <p className="muted">Define a view once; it is compiled to DuckDB SQL for the batch layer and to an incremental tally for the speed layer.</p>}
       <div className="view-grid">
-        {user.map((v) => (
-          <ViewCard key={v.id} view={v} merged={s.views[v.id]} handover={handover} removable />
+        {user.map((v, i) => (
+          <ViewCard key={v.id} view={v} merged={s.views[v.id]} handover={handover} removable offsetMs={60 + 30 * i} />
         ))}
       </div>
     </section>

@@ -9,6 +9,7 @@ import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
 import { usePipeline } from './PipelineContext';
+import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
 const fmtNum = fmtNumber;
@@ -32,7 +33,8 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
   );
 }
 
-function Chart({ merged }: { merged: MergedView }) {
+function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: number }) {
+  const merged = useStaggered(live, offsetMs);
   const data = merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 }));
   const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
   return (
@@ -97,7 +99,7 @@ function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
   );
 }
 
-export function ViewCard({ view, merged, handover, removable }: { view: ViewDef; merged: MergedView | undefined; handover: Handover | undefined; removable: boolean }) {
+export function ViewCard({ view, merged, handover, removable, offsetMs = 60 }: { view: ViewDef; merged: MergedView | undefined; handover: Handover | undefined; removable: boolean; offsetMs?: number }) {
   const pipeline = usePipeline();
   const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
   return (
@@ -122,7 +124,7 @@ export function ViewCard({ view, merged, handover, removable }: { view: ViewDef;
         W {fmtInt(merged?.w)} · {merged ? `${merged.rows.filter((r) => r.speed).length} of ${merged.rows.length} rows hold live speed-layer events` : 'waiting for batch…'} ·{' '}
         <Reconciliation view={view} handover={handover} />
       </p>
-      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} /> : <Table view={view} merged={merged} />)}
+      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} offsetMs={offsetMs} /> : <Table view={view} merged={merged} />)}
     </div>
   );
 }
