@@ -148,11 +148,12 @@ export async function pipelineRun(browser: Browser, distDir: string, events: num
  * Freshness at a steady rate: for each batch the server published, the time until the merged total
  * on the dashboard (the figure the charts draw from) first includes it.
  */
-export async function freshnessRun(browser: Browser, distDir: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; samples: number }> {
+export async function freshnessRun(browser: Browser, distDir: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; samples: number; longestTaskMs: number }> {
   const server = await createServer({ staticDir: distDir, rate, paused: true, diagnostics: true, tickMs: 20 });
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
+    await page.addInitScript(LONGEST_TASK_MONITOR);
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.querySelector('[data-testid="recompute-now"]:not([disabled])'));
     await page.evaluate(() => {
@@ -163,12 +164,14 @@ export async function freshnessRun(browser: Browser, distDir: string, rate: numb
     });
     await post(server.url, '/api/streams/shop/resume');
     await page.waitForTimeout(2_000); // warm-up
+    await page.evaluate(() => ((window as unknown as { __longest: number }).__longest = 0));
     const from = Date.now();
     await page.waitForTimeout(seconds * 1000);
     const to = Date.now();
     await post(server.url, '/api/streams/shop/pause');
     await page.waitForTimeout(1_000);
     const seen = await page.evaluate(() => (window as unknown as { __seen: [number, number][] }).__seen);
+    const longestTaskMs = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     const { publishes } = (await (await fetch(`${server.url}/api/streams/shop/publishes`)).json()) as { publishes: [number, number, number][] };
     const lat: number[] = [];
     let j = 0;
@@ -179,7 +182,7 @@ export async function freshnessRun(browser: Browser, distDir: string, rate: numb
       lat.push(seen[j]![0] - at);
     }
     if (lat.length < 10) throw new Error(`too few freshness samples: ${lat.length}`);
-    return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: lat.length };
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: lat.length, longestTaskMs };
   } finally {
     await context.close();
     await server.close();

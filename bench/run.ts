@@ -49,7 +49,7 @@ try {
     }
     const col = (k: keyof PipelineRun) => rs.map((r) => r[k]);
     metrics.ingest_events_per_s = metric(col('ingestEventsPerS'), 'events/s', { target: '>= 250000' });
-    metrics.main_thread_longest_task_ms = metric(col('longestTaskMs'), 'ms', { target: '< 50', note: 'Long Tasks API (0: none over 50 ms)' });
+    metrics.main_thread_longest_task_ms = metric(col('longestTaskMs'), 'ms', { target: '< 50', note: 'full-rate ingest + recomputes; Long Tasks API (0: none over 50 ms)' });
     metrics.main_thread_longest_wait_ms = metric(col('longestWaitMs'), 'ms', { note: 'longest a new main-thread task waited' });
     metrics[`recompute_${label}_ms`] = metric(col('recomputeMs'), 'ms', { target: '< 2000 (10m)', note: '5 views, 10k new events' });
     metrics[`reload_${label}_ms`] = metric(col('reloadMs'), 'ms', { target: '< 4000 (10m)' });
@@ -59,15 +59,18 @@ try {
   if (want('freshness')) {
     const p50: number[] = [];
     const p99: number[] = [];
+    const longest: number[] = [];
     for (let i = 0; i < runs; i++) {
       log(`freshness run ${i + 1}/${runs} at 20,000 events/s`);
       const f = await freshnessRun(browser, values.dist, 20_000, quick ? 8 : 15);
       log(JSON.stringify(f));
       p50.push(f.p50);
       p99.push(f.p99);
+      longest.push(f.longestTaskMs);
     }
-    metrics.freshness_p50_ms = metric(p50, 'ms');
+    metrics.freshness_p50_ms = metric(p50, 'ms', { note: 'sent by the server -> in the merged KPI figure' });
     metrics.freshness_p99_ms = metric(p99, 'ms', { target: '< 200' });
+    metrics.main_thread_longest_task_20k_ms = metric(longest, 'ms', { target: '< 50', note: 'streaming 20k events/s, recomputing every 10 s' });
   }
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
   metrics.parquet_3m_ms = { median: Number.NaN, min: Number.NaN, max: Number.NaN, unit: 'ms', runs: [], target: '< 5000', note: 'not measured: file ingest does not exist yet' };

@@ -2,6 +2,7 @@
  * One view on the dashboard: its merged result with the batch and speed parts visible, the
  * watermark it is relative to, and the last reconciliation of a hand-over.
  */
+import { memo, useMemo } from 'react';
 import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MergedView } from '../serving/mergeView';
 import type { Handover } from '../serving/Pipeline';
@@ -33,13 +34,15 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
   );
 }
 
+const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
+
 function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: number }) {
   const merged = useStaggered(live, offsetMs);
-  const data = merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 }));
+  const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 })), [merged]);
   const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
   return (
     <ResponsiveContainer width="100%" height={180}>
-      <BarChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} barCategoryGap={1}>
+      <BarChart data={data} margin={CHART_MARGIN} barCategoryGap={1}>
         <XAxis dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
         <YAxis tickFormatter={fmtCompact} fontSize={10} width={40} interval={0} />
         <Tooltip labelFormatter={(t) => fmtClock(Number(t))} isAnimationActive={false} />
@@ -54,7 +57,12 @@ function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: numbe
 /** Rows drawn per table; a view can have tens of thousands of groups, a page cannot draw them all live. */
 const MAX_ROWS = 200;
 
-function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
+function Table({ view, merged: live, offsetMs }: { view: ViewDef; merged: MergedView; offsetMs: number }) {
+  return <TableRows view={view} merged={useStaggered(live, offsetMs)} />;
+}
+
+/** The rows themselves, redrawn only when the (staggered) view changes. */
+const TableRows = memo(function TableRows({ view, merged }: { view: ViewDef; merged: MergedView }) {
   const bucketed = view.bucketMs !== null;
   // Time-bucketed tables show the newest buckets, others the first keys.
   const rows = merged.rows.length <= MAX_ROWS ? merged.rows : bucketed ? merged.rows.slice(-MAX_ROWS) : merged.rows.slice(0, MAX_ROWS);
@@ -97,7 +105,7 @@ function Table({ view, merged }: { view: ViewDef; merged: MergedView }) {
       )}
     </div>
   );
-}
+});
 
 export function ViewCard({ view, merged, handover, removable, offsetMs = 60 }: { view: ViewDef; merged: MergedView | undefined; handover: Handover | undefined; removable: boolean; offsetMs?: number }) {
   const pipeline = usePipeline();
@@ -124,7 +132,7 @@ export function ViewCard({ view, merged, handover, removable, offsetMs = 60 }: {
         W {fmtInt(merged?.w)} · {merged ? `${merged.rows.filter((r) => r.speed).length} of ${merged.rows.length} rows hold live speed-layer events` : 'waiting for batch…'} ·{' '}
         <Reconciliation view={view} handover={handover} />
       </p>
-      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} offsetMs={offsetMs} /> : <Table view={view} merged={merged} />)}
+      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} offsetMs={offsetMs} /> : <Table view={view} merged={merged} offsetMs={offsetMs} />)}
     </div>
   );
 }
