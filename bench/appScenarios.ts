@@ -74,8 +74,8 @@ export interface PipelineRun {
  * A backfilled log of `events` flows over the WebSocket into a fresh tab (durable log + speed tally);
  * then a recompute of the five views after a further 10k events; then a reload until batch views show.
  */
-export async function pipelineRun(browser: Browser, distDir: string, events: number): Promise<PipelineRun> {
-  const server = await createServer({ staticDir: distDir, rate: 0, paused: true, replayBuffer: events + 100_000, diagnostics: true });
+export async function pipelineRun(browser: Browser, distDir: string, events: number, isolation = true): Promise<PipelineRun> {
+  const server = await createServer({ staticDir: distDir, rate: 0, paused: true, replayBuffer: events + 100_000, diagnostics: true, isolation });
   const context = await browser.newContext();
   const page = await context.newPage();
   try {

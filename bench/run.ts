@@ -20,6 +20,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     dist: { type: 'string', default: 'dist' },
+    'no-isolation': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -44,7 +45,7 @@ try {
     const rs: PipelineRun[] = [];
     for (let i = 0; i < runs; i++) {
       log(`pipeline run ${i + 1}/${runs}: ${events.toLocaleString('en-US')} events`);
-      rs.push(await pipelineRun(browser, values.dist, events));
+      rs.push(await pipelineRun(browser, values.dist, events, !values['no-isolation']));
       log(JSON.stringify(rs[rs.length - 1]));
     }
     const col = (k: keyof PipelineRun) => rs.map((r) => r[k]);

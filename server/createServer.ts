@@ -21,6 +21,8 @@ export interface ServerOptions {
   host?: string;
   /** Directory of the built app; omit to serve only the API and stream. */
   staticDir?: string;
+  /** Send COOP/COEP so the app is cross-origin isolated and DuckDB runs threaded (default true). */
+  isolation?: boolean;
   /** Events per second of the demo stream. */
   rate?: number;
   seed?: number;
@@ -240,7 +242,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       });
       return;
     }
-    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(options.staticDir, req, res);
+    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(options.staticDir, req, res, options.isolation ?? true);
     res.writeHead(404).end();
   });
 

@@ -11,6 +11,7 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     paused: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    'no-isolation': { type: 'boolean', default: false },
     'allow-origin': { type: 'string', multiple: true },
   },
 });
@@ -23,6 +24,7 @@ const server = await createServer({
   staticDir: values.dist,
   paused: values.paused,
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  isolation: !values['no-isolation'],
   ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
   log: (line) => console.log(line),
 });

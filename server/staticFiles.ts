@@ -17,7 +17,7 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, isolate = true): void {
   const base = resolve(root);
   let pathname: string;
   try {
@@ -48,6 +48,10 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'content-length': size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
+    // Cross-origin isolation lets the batch worker run DuckDB's threaded build (SharedArrayBuffer).
+    ...(isolate
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' }
+      : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

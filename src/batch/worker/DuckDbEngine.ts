@@ -1,18 +1,21 @@
 /**
  * DuckDB-WASM as the batch engine, loaded from the app's own bundle: no CDN, works offline.
- * The single-threaded `eh` bundle needs no COOP/COEP headers (see ../shared/NOTES.md for the
- * threaded option).
+ * When the page is cross-origin isolated (our server sends COOP/COEP) it runs the threaded `coi`
+ * bundle, ~1.6-2x faster on group-bys over millions of rows; elsewhere (another host, `vite dev`
+ * without the headers) the single-threaded `eh` bundle, which needs no headers.
  */
 import { AsyncDuckDB, VoidLogger, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
-import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import coiPthreadUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
+import coiWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import type { Table } from 'apache-arrow';
 import { DuckDbEngineBase } from '../DuckDbEngineBase';
 
 export class DuckDbEngine extends DuckDbEngineBase {
-  readonly name = 'DuckDB-WASM';
-
   private constructor(
+    readonly name: string,
     private readonly db: AsyncDuckDB,
     private readonly conn: AsyncDuckDBConnection,
   ) {
@@ -20,10 +23,12 @@ export class DuckDbEngine extends DuckDbEngineBase {
   }
 
   static async create(): Promise<DuckDbEngine> {
-    const db = new AsyncDuckDB(new VoidLogger(), new Worker(duckdbWorkerUrl));
-    await db.instantiate(duckdbWasmUrl);
-    const engine = new DuckDbEngine(db, await db.connect());
+    const threaded = globalThis.crossOriginIsolated === true;
+    const db = new AsyncDuckDB(new VoidLogger(), new Worker(threaded ? coiWorkerUrl : ehWorkerUrl));
+    await db.instantiate(threaded ? coiWasmUrl : ehWasmUrl, threaded ? coiPthreadUrl : null);
+    const engine = new DuckDbEngine(threaded ? 'DuckDB-WASM (threaded)' : 'DuckDB-WASM', db, await db.connect());
     await engine.configure();
+    if (threaded) await engine.run(`SET threads = ${Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2))}`);
     return engine;
   }
 
