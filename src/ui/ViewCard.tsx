@@ -13,7 +13,7 @@ import { usePipeline } from './PipelineContext';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
-const fmtNum = fmtNumber;
+
 
 function keyText(k: KeyValue, isBucket: boolean): string {
   if (k === null) return '(null)';
@@ -29,7 +29,7 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
     </span>
   ) : (
     <span className="error-text" data-testid="view-drift" data-value={d.driftKeys}>
-      ✗ drift on {d.driftKeys} of {d.keys} keys at {fmtClock(handover.at)} (max {fmtNum(d.maxAbsDrift)}); batch's figures now stand
+      ✗ drift on {d.driftKeys} of {d.keys} keys at {fmtClock(handover.at)} (max {fmtNumber(d.maxAbsDrift)}); batch's figures now stand
     </span>
   );
 }
@@ -88,9 +88,9 @@ const TableRows = memo(function TableRows({ view, merged }: { view: ViewDef; mer
                 <td key={i}>{keyText(k, bucketed && i === 0)}</td>
               ))}
               {r.merged.map((v, i) => (
-                <td key={i} className="num" data-value={v ?? ''} title={`batch ${fmtNum(r.batch?.[i])} + speed ${fmtNum(r.speed?.[i])}`}>
-                  {fmtNum(v)}
-                  {r.speed && <span className="part speed small"> ({fmtNum(r.speed[i])} live)</span>}
+                <td key={i} className="num" data-value={v ?? ''} title={`batch ${fmtNumber(r.batch?.[i])} + speed ${fmtNumber(r.speed?.[i])}`}>
+                  {fmtNumber(v)}
+                  {r.speed && <span className="part speed small"> ({fmtNumber(r.speed[i])} live)</span>}
                 </td>
               ))}
             </tr>
