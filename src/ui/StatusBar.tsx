@@ -1,6 +1,6 @@
 /** Live pipeline status: source, rate, log size, watermark, batch lag, last recompute. */
 import { SHOP_STREAM_ID } from '../protocol/shop';
-import { fmtClock, fmtDuration, fmtInt } from './format';
+import { fmtClock, fmtDuration, fmtInt, fmtNumber } from './format';
 import { useNow, usePipelineSnapshot } from './PipelineContext';
 import { useServerStats } from './serverStats';
 
@@ -70,7 +70,7 @@ export function StatusBar() {
         title={`${s.batch.recomputes} recomputes; the last loaded ${fmtInt(s.batch.lastEventsLoaded)} new events from the log in ${fmtDuration(s.batch.lastLoadMs)}`}
       />
       <span hidden data-testid="status-recompute-ms" data-value={s.batch.lastDurationMs ?? ''} />
-      <Stat label="DuckDB memory" value={s.batch.memoryBytes === null ? '–' : `${fmtInt(s.batch.memoryBytes / 1048576)} MB`} testId="status-duckdb-memory" raw={s.batch.memoryBytes ?? ''} title="Memory held by DuckDB's buffer manager in the batch worker" />
+      <Stat label="DuckDB memory" value={s.batch.memoryBytes === null ? '–' : `${fmtNumber(s.batch.memoryBytes / 1048576)} MB`} testId="status-duckdb-memory" raw={s.batch.memoryBytes ?? ''} title="Memory held by DuckDB's buffer manager in the batch worker" />
       <Stat label="In flight" value={fmtInt(ing?.pending ?? 0)} testId="status-pending" raw={ing?.pending ?? 0} title="Received from the stream, not yet durable in the log (nor acknowledged, nor counted)" />
       {stream && stream.gapEvents > 0 && (
         <Stat label="Lost at source" value={`${fmtInt(stream.gapEvents)} ev`} testId="status-gap" raw={stream.gapEvents} title="Events the server could no longer replay: missing from the log" />
