@@ -7,92 +7,16 @@
 import type { BatchClient } from '../batch/BatchClient';
 import type { RecomputeResult } from '../batch/worker/protocol';
 import type { IngestClient } from '../ingest/IngestClient';
-import type { IngestStatus } from '../ingest/worker/protocol';
 import type { DatasetSchema } from '../protocol/schema';
-import { rowsToTally, type SpeedSnapshot, type TallyRows } from '../speed/SpeedLayer';
+import { rowsToTally, type TallyRows } from '../speed/SpeedLayer';
 import { compileView, type CompiledView, type Tally } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
+import type { StoredBatch } from './BatchViewStore';
 import { mergeView, type MergedView } from './mergeView';
+import { emptyBatch, type Handover, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
 import { reconcile, type ViewDrift } from './reconcile';
-import type { BatchViewStore, StoredBatch } from './BatchViewStore';
-import type { ViewStore } from './ViewStore';
 
-/** A started worker and the RPC client that talks to it. */
-export interface WorkerHandle<C> {
-  client: C;
-  worker: { terminate(): void };
-}
-
-export interface PipelineWorkers {
-  ingest: () => WorkerHandle<IngestClient>;
-  batch: () => WorkerHandle<BatchClient>;
-}
-
-export interface PipelineOptions {
-  dbName: string;
-  streamUrl: string | null;
-  /** Built-in views; the user's saved views are added from the store. */
-  views: ViewDef[];
-  batchIntervalMs: number;
-  store?: ViewStore;
-  batchViews?: BatchViewStore;
-}
-
-export interface BatchInfo {
-  engine: string | null;
-  initMs: number | null;
-  /** Per dataset: the watermark of the published batch views. */
-  w: Record<string, number>;
-  recomputedAt: number | null;
-  lastDurationMs: number | null;
-  lastLoadMs: number | null;
-  lastEventsLoaded: number | null;
-  recomputes: number;
-  running: boolean;
-  error: string | null;
-  /** Memory DuckDB's buffer manager holds, after the last recompute. */
-  memoryBytes: number | null;
-}
-
-/** One hand-over from speed to batch, and whether the two agreed on the events handed over. */
-export interface Handover {
-  at: number;
-  dataset: string;
-  /** The events handed over: seq in (fromSeq, toSeq]. */
-  fromSeq: number;
-  toSeq: number;
-  events: number;
-  views: ViewDrift[];
-  /** True when every view agreed on every key. */
-  ok: boolean;
-}
-
-export interface PipelineMessage {
-  at: number;
-  level: 'error' | 'info';
-  text: string;
-  /** How many times it came in a row. */
-  repeat: number;
-}
-
-export interface PipelineSnapshot {
-  phase: 'starting' | 'ready' | 'failed';
-  ingest: IngestStatus | null;
-  speed: SpeedSnapshot | null;
-  batch: BatchInfo;
-  /** Every view on the dashboard: built-in first, then the user's. */
-  viewDefs: ViewDef[];
-  userViewIds: string[];
-  /** Merged views from a consistent (batch at W, speed past W) pair; absent until batch has the view. */
-  views: Record<string, MergedView>;
-  mergedAt: number | null;
-  handovers: Handover[];
-  batchIntervalMs: number;
-  batchPaused: boolean;
-  /** The teaching fault asked of the speed layer: drop every nth event (null: healthy). */
-  speedFault: number | null;
-  messages: PipelineMessage[];
-}
+export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 
 interface PublishedBatch {
   w: Record<string, number>;
@@ -101,20 +25,6 @@ interface PublishedBatch {
 
 const MAX_MESSAGES = 30;
 const MAX_HANDOVERS = 20;
-
-const emptyBatch: BatchInfo = {
-  engine: null,
-  initMs: null,
-  w: {},
-  recomputedAt: null,
-  lastDurationMs: null,
-  lastLoadMs: null,
-  lastEventsLoaded: null,
-  recomputes: 0,
-  running: false,
-  error: null,
-  memoryBytes: null,
-};
 
 export class Pipeline {
   private snap: PipelineSnapshot;

@@ -13,6 +13,7 @@ import { compileView, type CompiledView } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import { decodeSegment } from '../../log/segmentCodec';
 import type { ConnectionState, IngestEvent, IngestMethods, IngestStatus } from './protocol';
+import { concatMasks, eventsHeader, type Pending } from './microBatch';
 import { RateMeter } from './RateMeter';
 import { StreamConnection } from './StreamConnection';
 
@@ -30,30 +31,6 @@ const MAX_SPEED_REBUILD = 2_000_000;
 const MAX_ERRORS_PER_S = 5;
 /** Tiny segments appended before the log's tail is compacted. */
 const COMPACT_EVERY = 16;
-
-interface Pending {
-  offset: number;
-  parts: { batch: ColumnBatch; keep: Uint8Array | null }[];
-  count: number;
-}
-
-/** Pulls the stream and offset out of the head of an events message that could not be read. */
-function eventsHeader(head: string): { stream: string; offset: number } | null {
-  const m = /"type"\s*:\s*"events"[\s\S]*?"stream"\s*:\s*"([^"]{1,100})"[\s\S]*?"offset"\s*:\s*(\d{1,15})/.exec(head);
-  return m ? { stream: m[1]!, offset: Number(m[2]) } : null;
-}
-
-function concatMasks(parts: readonly { batch: ColumnBatch; keep: Uint8Array | null }[]): Uint8Array | null {
-  if (parts.every((p) => p.keep === null)) return null;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.batch.count, 0));
-  let at = 0;
-  for (const p of parts) {
-    if (p.keep) out.set(p.keep, at);
-    else out.fill(1, at, at + p.batch.count);
-    at += p.batch.count;
-  }
-  return out;
-}
 
 export class IngestDispatcher {
   private log: EventLog | null = null;

@@ -1,0 +1,101 @@
+/** The serving layer's public shapes: what the pipeline needs and what the UI reads. */
+import type { BatchClient } from '../batch/BatchClient';
+import type { IngestClient } from '../ingest/IngestClient';
+import type { IngestStatus } from '../ingest/worker/protocol';
+import type { SpeedSnapshot } from '../speed/SpeedLayer';
+import type { ViewDef } from '../views/ViewDef';
+import type { BatchViewStore } from './BatchViewStore';
+import type { MergedView } from './mergeView';
+import type { ViewDrift } from './reconcile';
+import type { ViewStore } from './ViewStore';
+
+/** A started worker and the RPC client that talks to it. */
+export interface WorkerHandle<C> {
+  client: C;
+  worker: { terminate(): void };
+}
+
+export interface PipelineWorkers {
+  ingest: () => WorkerHandle<IngestClient>;
+  batch: () => WorkerHandle<BatchClient>;
+}
+
+export interface PipelineOptions {
+  dbName: string;
+  streamUrl: string | null;
+  /** Built-in views; the user's saved views are added from the store. */
+  views: ViewDef[];
+  batchIntervalMs: number;
+  store?: ViewStore;
+  batchViews?: BatchViewStore;
+}
+
+export interface BatchInfo {
+  engine: string | null;
+  initMs: number | null;
+  /** Per dataset: the watermark of the published batch views. */
+  w: Record<string, number>;
+  recomputedAt: number | null;
+  lastDurationMs: number | null;
+  lastLoadMs: number | null;
+  lastEventsLoaded: number | null;
+  recomputes: number;
+  running: boolean;
+  error: string | null;
+  /** Memory DuckDB's buffer manager holds, after the last recompute. */
+  memoryBytes: number | null;
+}
+
+/** One hand-over from speed to batch, and whether the two agreed on the events handed over. */
+export interface Handover {
+  at: number;
+  dataset: string;
+  /** The events handed over: seq in (fromSeq, toSeq]. */
+  fromSeq: number;
+  toSeq: number;
+  events: number;
+  views: ViewDrift[];
+  /** True when every view agreed on every key. */
+  ok: boolean;
+}
+
+export interface PipelineMessage {
+  at: number;
+  level: 'error' | 'info';
+  text: string;
+  /** How many times it came in a row. */
+  repeat: number;
+}
+
+export interface PipelineSnapshot {
+  phase: 'starting' | 'ready' | 'failed';
+  ingest: IngestStatus | null;
+  speed: SpeedSnapshot | null;
+  batch: BatchInfo;
+  /** Every view on the dashboard: built-in first, then the user's. */
+  viewDefs: ViewDef[];
+  userViewIds: string[];
+  /** Merged views from a consistent (batch at W, speed past W) pair; absent until batch has the view. */
+  views: Record<string, MergedView>;
+  mergedAt: number | null;
+  handovers: Handover[];
+  batchIntervalMs: number;
+  batchPaused: boolean;
+  /** The teaching fault asked of the speed layer: drop every nth event (null: healthy). */
+  speedFault: number | null;
+  messages: PipelineMessage[];
+}
+
+export const emptyBatch: BatchInfo = {
+  engine: null,
+  initMs: null,
+  w: {},
+  recomputedAt: null,
+  lastDurationMs: null,
+  lastLoadMs: null,
+  lastEventsLoaded: null,
+  recomputes: 0,
+  running: false,
+  error: null,
+  memoryBytes: null,
+};
