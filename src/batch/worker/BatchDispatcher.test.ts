@@ -17,7 +17,7 @@ async function setup() {
   await log.ensureDataset('shop', 'shop', SHOP_SCHEMA);
   const d = new BatchDispatcher(() => NodeDuckDbEngine.create());
   await d.init({ dbName });
-  d.setViews({ views: [...DEFAULT_VIEWS] });
+  await d.setViews({ views: [...DEFAULT_VIEWS] });
   return { log, d };
 }
 
@@ -67,5 +67,16 @@ describe('BatchDispatcher with real DuckDB', () => {
     const r = await d.recompute();
     expect(r.datasets.shop?.w).toBe(0);
     expect(r.views.totals).toEqual([]);
+  });
+
+  it('reports a view that does not compile and recomputes the others', async () => {
+    const { log, d } = await setup();
+    await log.append('shop', shopBatch(50, 4));
+    const broken = { ...DEFAULT_VIEWS[0]!, id: 'broken', measures: [{ op: 'sum' as const, field: 'country', label: 's' }] };
+    const { errors } = await d.setViews({ views: [...DEFAULT_VIEWS, broken] });
+    expect(errors.broken).toMatch(/sum over text field "country"/);
+    const r = await d.recompute();
+    expect(r.views.broken).toBeUndefined();
+    expect(r.views.totals).toHaveLength(1);
   });
 });

@@ -33,9 +33,20 @@ export class BatchDispatcher {
     return { engine: this.engine.name, initMs: performance.now() - t0 };
   }
 
-  setViews({ views }: Req<'setViews'>): Res<'setViews'> {
+  /** Takes the views to recompute; reports the ones that do not compile against their dataset. */
+  async setViews({ views }: Req<'setViews'>): Promise<Res<'setViews'>> {
     this.views = views;
-    return { errors: {} };
+    const errors: Record<string, string> = {};
+    for (const v of views) {
+      const ds = await this.log?.dataset(v.dataset);
+      if (!ds) continue; // compiled once the dataset exists
+      try {
+        compileView(v, ds.schema);
+      } catch (e) {
+        errors[v.id] = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return { errors };
   }
 
   recompute(): Promise<RecomputeResult> {
@@ -115,7 +126,15 @@ export class BatchDispatcher {
     const records = await Promise.all(ids.map((id) => log.dataset(id)));
     for (const ds of records) {
       if (!ds) continue;
-      for (const v of this.views) if (v.dataset === ds.id) compiled.push(compileView(v, ds.schema));
+      for (const v of this.views) {
+        if (v.dataset !== ds.id) continue;
+        // A view that does not compile (setViews reported it) must not stop the others.
+        try {
+          compiled.push(compileView(v, ds.schema));
+        } catch {
+          continue;
+        }
+      }
       const w = ds.highWater;
       const table = tableFor(ds.id);
       let loaded = this.loaded.get(ds.id) ?? 0;
