@@ -30,16 +30,8 @@ export interface PortLike {
   addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
 }
 
-/** What a handler returns: the response, optionally with buffers to transfer. */
-export class Transfer<T> {
-  constructor(
-    readonly value: T,
-    readonly transfer: Transferable[],
-  ) {}
-}
-
 export type Handlers<M extends Methods> = {
-  [K in keyof M & string]: (data: M[K]['req']) => Promise<M[K]['res'] | Transfer<M[K]['res']>> | M[K]['res'];
+  [K in keyof M & string]: (data: M[K]['req']) => Promise<M[K]['res']> | M[K]['res'];
 };
 
 export function toRpcError(e: unknown): RpcError {
@@ -59,13 +51,7 @@ export function serveRpc<M extends Methods, E>(port: PortLike, handlers: Handler
         return handler(req.data);
       })
       .then(
-        (result) => {
-          if (result instanceof Transfer) {
-            port.postMessage({ kind: 'response', requestId: req.messageId, ok: true, data: result.value } satisfies RpcResponse, result.transfer);
-          } else {
-            port.postMessage({ kind: 'response', requestId: req.messageId, ok: true, data: result } satisfies RpcResponse);
-          }
-        },
+        (result) => port.postMessage({ kind: 'response', requestId: req.messageId, ok: true, data: result } satisfies RpcResponse),
         (e: unknown) => port.postMessage({ kind: 'response', requestId: req.messageId, ok: false, error: toRpcError(e) } satisfies RpcResponse),
       );
   });

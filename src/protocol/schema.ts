@@ -38,10 +38,10 @@ export const RESERVED_FIELDS: readonly string[] = ['seq', 'ts'];
  * Returns the problem, or null.
  */
 export function schemaProblem(schema: DatasetSchema): string | null {
-  if (!Array.isArray(schema.fields) || schema.fields.length === 0) return 'a schema needs at least one field';
+  if (typeof schema !== 'object' || schema === null || !Array.isArray(schema.fields) || schema.fields.length === 0) return 'a schema needs at least one field';
   const seen = new Map<string, string>();
-  for (const f of schema.fields) {
-    if (typeof f.name !== 'string' || f.name.length === 0) return 'field names must be non-empty text';
+  for (const f of schema.fields as unknown[] as FieldDef[]) {
+    if (typeof f !== 'object' || f === null || typeof f.name !== 'string' || f.name.length === 0) return 'field names must be non-empty text';
     if (f.type !== 'number' && f.type !== 'string') return `field ${JSON.stringify(f.name)} has unknown type ${JSON.stringify(f.type)}`;
     const folded = f.name.toLowerCase();
     if (RESERVED_FIELDS.includes(folded)) return `field name ${JSON.stringify(f.name)} is reserved for the log`;

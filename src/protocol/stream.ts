@@ -70,7 +70,13 @@ export function parseServerMessage(text: string): ServerMessage | { type: 'inval
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'hello':
-      return typeof m.protocolVersion === 'number' && Array.isArray(m.streams)
+      // Stream schemas are checked by the receiver (schemaProblem); here only the shape of each entry.
+      return typeof m.protocolVersion === 'number' &&
+        Array.isArray(m.streams) &&
+        m.streams.every((s: unknown) => {
+          const x = s as Partial<StreamInfo> | null;
+          return typeof x === 'object' && x !== null && typeof x.id === 'string' && typeof x.schema === 'object' && x.schema !== null && Number.isSafeInteger(x.bufferedFrom);
+        })
         ? (m as unknown as ServerMessage)
         : { type: 'invalid', error: 'bad hello' };
     case 'events':
@@ -82,6 +88,7 @@ export function parseServerMessage(text: string): ServerMessage | { type: 'inval
         ? (m as unknown as ServerMessage)
         : { type: 'invalid', error: 'bad gap' };
     case 'error':
+      return typeof m.message === 'string' ? (m as unknown as ServerMessage) : { type: 'invalid', error: 'bad error message' };
     case 'pong':
       return m as unknown as ServerMessage;
     default:
