@@ -9,6 +9,8 @@ import type { StreamStats } from '../src/protocol/stream';
 
 export interface Fixtures {
   serverOptions: ServerOptions;
+  /** Console errors a test causes on purpose (e.g. the browser's own message for a refused request while the server is down). */
+  expectedConsoleErrors: RegExp[];
   server: RunningServer;
   api: {
     stats(): Promise<StreamStats>;
@@ -19,6 +21,7 @@ export interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   serverOptions: [{ rate: 400, seed: 7 }, { option: true }],
+  expectedConsoleErrors: [[], { option: true }],
   server: async ({ serverOptions }, use) => {
     const server = await createServer({ staticDir: 'dist', ...serverOptions });
     await use(server);
@@ -36,11 +39,12 @@ export const test = base.extend<Fixtures>({
       resume: () => call('POST', '/api/streams/shop/resume'),
     });
   },
-  page: async ({ page, server }, use, testInfo) => {
+  page: async ({ page, server, expectedConsoleErrors }, use, testInfo) => {
     const problems: string[] = [];
     const origin = new URL(server.url).origin;
     page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+      if (msg.type() !== 'error' || expectedConsoleErrors.some((re) => re.test(msg.text()))) return;
+      problems.push(`console error: ${msg.text()}`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('request', (req) => {

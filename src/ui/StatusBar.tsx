@@ -33,7 +33,8 @@ export function StatusBar() {
   const oldest = s.speed?.datasets[dataset]?.oldestAppendedAt ?? null;
   const connection = ing?.connection ?? 'idle';
   const stream = ing?.streams[dataset];
-  const server = useServerStats(ing?.url !== '' && ing !== null).data?.find((x) => x.id === dataset);
+  // Poll only while connected: a server known to be down would just fill the console with refused requests.
+  const server = useServerStats(connection === 'open').data?.find((x) => x.id === dataset);
   return (
     <div className="status-bar" data-testid="status-bar">
       <div className="stat">
