@@ -6,8 +6,10 @@
 import {
   Dictionary,
   Float64,
+  Int16,
   Int32,
   Int64,
+  Int8,
   Table,
   Utf8,
   makeData,
@@ -20,32 +22,46 @@ import {
 } from 'apache-arrow';
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
 
-function validityBitmap(col: readonly unknown[]): { bitmap: Uint8Array | undefined; nullCount: number } {
-  let nullCount = 0;
-  for (const x of col) if (x === null || x === undefined) nullCount++;
-  if (nullCount === 0) return { bitmap: undefined, nullCount };
+/** Arrow's validity bitmap for `col`, built only when it holds nulls (rare: most columns are dense). */
+function validityBitmap(col: readonly unknown[], nullCount: number): Uint8Array | undefined {
+  if (nullCount === 0) return undefined;
   const bitmap = new Uint8Array(Math.ceil(col.length / 8));
   for (let i = 0; i < col.length; i++) {
     if (col[i] !== null && col[i] !== undefined) bitmap[i >> 3]! |= 1 << (i & 7);
   }
-  return { bitmap, nullCount };
+  return bitmap;
 }
 
 function numberVector(col: readonly (number | null)[]): Vector {
-  const { bitmap, nullCount } = validityBitmap(col);
   const values = new Float64Array(col.length);
-  for (let i = 0; i < col.length; i++) values[i] = col[i] ?? 0;
-  return makeVector(makeData({ type: new Float64(), length: col.length, nullCount, nullBitmap: bitmap, data: values }));
+  let nullCount = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v === null || v === undefined) nullCount++;
+    else values[i] = v;
+  }
+  const nullBitmap = validityBitmap(col, nullCount);
+  return makeVector(makeData({ type: new Float64(), length: col.length, nullCount, nullBitmap, data: values }));
+}
+
+/** The narrowest index type for a dictionary of `size` entries: an event's country costs 1 byte, not 4, in the log. */
+function narrowIndices(indices: Int32Array, size: number): { type: Int8 | Int16 | Int32; data: Int8Array | Int16Array | Int32Array } {
+  if (size <= 0x7f) return { type: new Int8(), data: Int8Array.from(indices) };
+  if (size <= 0x7fff) return { type: new Int16(), data: Int16Array.from(indices) };
+  return { type: new Int32(), data: indices };
 }
 
 function stringVector(col: readonly (string | null)[], dictionaryId: number): Vector {
-  const { bitmap, nullCount } = validityBitmap(col);
   const indexOf = new Map<string, number>();
   const dictionary: string[] = [];
   const indices = new Int32Array(col.length);
+  let nullCount = 0;
   for (let i = 0; i < col.length; i++) {
     const s = col[i];
-    if (s === null || s === undefined) continue;
+    if (s === null || s === undefined) {
+      nullCount++;
+      continue;
+    }
     let k = indexOf.get(s);
     if (k === undefined) {
       k = dictionary.length;
@@ -54,19 +70,37 @@ function stringVector(col: readonly (string | null)[], dictionaryId: number): Ve
     }
     indices[i] = k;
   }
-  const type = new Dictionary(new Utf8(), new Int32(), dictionaryId);
+  const narrow = narrowIndices(indices, dictionary.length);
+  const type = new Dictionary(new Utf8(), narrow.type, dictionaryId);
   return makeVector(
-    makeData({ type, length: col.length, nullCount, nullBitmap: bitmap, data: indices, dictionary: vectorFromArray(dictionary, new Utf8()) }),
+    makeData({
+      type,
+      length: col.length,
+      nullCount,
+      nullBitmap: validityBitmap(col, nullCount),
+      data: narrow.data,
+      dictionary: vectorFromArray(dictionary, new Utf8()),
+    }),
   );
+}
+
+/** Int64 seqs written as two 32-bit words each: BigInt() per value costs more than the rest of a column. */
+function seqColumn(firstSeq: number, count: number): BigInt64Array {
+  const words = new Uint32Array(count * 2);
+  for (let i = 0; i < count; i++) {
+    const v = firstSeq + i;
+    words[2 * i] = v >>> 0; // little-endian, as every browser engine is
+    words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
+  }
+  return new BigInt64Array(words.buffer);
 }
 
 /** Encodes events `firstSeq..firstSeq+count-1` of one schema as Arrow IPC stream bytes. */
 export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, firstSeq: number): Uint8Array {
-  const seq = new BigInt64Array(batch.count);
-  for (let i = 0; i < batch.count; i++) seq[i] = BigInt(firstSeq + i);
+  const seq = seqColumn(firstSeq, batch.count);
   const vectors: Record<string, Vector> = {
     seq: makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seq })),
-    ts: makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: Float64Array.from(batch.ts) })),
+    ts: makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: new Float64Array(batch.ts) })),
   };
   schema.fields.forEach((f, i) => {
     const col = batch.columns[f.name] ?? [];
@@ -85,7 +119,7 @@ function readColumn(chunks: readonly Data[], type: 'number' | 'string', length: 
       const values = d.values as Float64Array;
       for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? values[d.offset + i]! : null;
     } else {
-      const indices = d.values as Int32Array;
+      const indices = d.values as Int8Array | Int16Array | Int32Array;
       const dict = d.dictionary ? (Array.from(d.dictionary) as (string | null)[]) : [];
       for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? (dict[indices[d.offset + i]!] ?? null) : null;
     }
