@@ -26,6 +26,8 @@ export function BreakdownChart() {
 }
 
 const MARGIN = { top: 4, right: 16, bottom: 0, left: 8 };
+// A stable formatter: a new one on each redraw makes recharts re-register the tooltip and re-render again.
+const moneyValue = (v: unknown) => fmtMoney(Number(v));
 
 /** The bars themselves, redrawn only when their data changes. */
 const CountryBars = memo(function CountryBars({ data }: { data: { key: string; batch: number; speed: number }[] }) {
@@ -36,7 +38,7 @@ const CountryBars = memo(function CountryBars({ data }: { data: { key: string; b
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
             <XAxis type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
             <YAxis type="category" dataKey="key" width={36} fontSize={11} interval={0} />
-            <Tooltip formatter={(v) => fmtMoney(Number(v))} isAnimationActive={false} />
+            <Tooltip formatter={moneyValue} isAnimationActive={false} />
             <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>
