@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { BY_COUNTRY_VIEW } from '../views/defaultViews';
 import { fmtCompact, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
+import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 
 export function BreakdownChart() {
@@ -36,8 +37,8 @@ const CountryBars = memo(function CountryBars({ data }: { data: { key: string; b
         <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
           <BarChart data={data} layout="vertical" margin={MARGIN}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
-            <XAxis type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
-            <YAxis type="category" dataKey="key" width={36} fontSize={11} interval={0} />
+            <XAxis tick={PlainTick} type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
+            <YAxis tick={PlainTick} type="category" dataKey="key" width={36} fontSize={11} interval={0} />
             <Tooltip formatter={moneyValue} isAnimationActive={false} />
             <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />

@@ -8,6 +8,7 @@ import { TIMELINE_VIEW } from '../views/defaultViews';
 import { fmtClock, fmtCompact, fmtInt, fmtMoney } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useUiStore, type TimelineMetric } from './uiStore';
+import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 
 const WINDOWS: { label: string; ms: number | null }[] = [
@@ -75,8 +76,8 @@ const TimelineBars = memo(function TimelineBars({ data, shadedFrom, money }: { d
           <BarChart data={data} margin={MARGIN} barCategoryGap={1}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
             {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
-            <XAxis dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
-            <YAxis tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
+            <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
+            <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
             <Tooltip labelFormatter={bucketLabel} formatter={money ? moneyValue : intValue} isAnimationActive={false} />
             {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
             {shadedFrom !== null && (

@@ -10,6 +10,7 @@ import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
 import { usePipeline } from './PipelineContext';
+import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
@@ -43,8 +44,8 @@ function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: numbe
   return (
     <ResponsiveContainer width="100%" height={180}>
       <BarChart data={data} margin={CHART_MARGIN} barCategoryGap={1}>
-        <XAxis dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
-        <YAxis tickFormatter={fmtCompact} fontSize={10} width={40} interval={0} />
+        <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
+        <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={10} width={40} interval={0} />
         <Tooltip labelFormatter={(t) => fmtClock(Number(t))} isAnimationActive={false} />
         {from !== null && <ReferenceLine x={from} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} />}
         <Bar dataKey="batch" name="batch" stackId="a" fill="#2563eb" isAnimationActive={false} />
