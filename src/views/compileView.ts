@@ -15,6 +15,9 @@ export interface Group {
   state: State;
 }
 
+/** Per key part, the next level; at the last part, the group. */
+type KeyTrie = Map<KeyValue, KeyTrie | Group>;
+
 /** A view's partial result: groups by key string. Batch output and speed state share this shape. */
 export type Tally = Map<string, Group>;
 
@@ -119,22 +122,56 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     return { text: `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where}${groupBy}`, params: filters.params };
   };
 
-  const add = (tally: Tally, batch: ColumnBatch): void => {
-    const keep = filters.mask(batch);
-    const keyCols: Column[] = view.groupBy.map((g) => batch.columns[g] ?? []);
-    const measureCols: (Column | null)[] = view.measures.map((m) => (m.field === undefined ? null : (batch.columns[m.field] ?? [])));
-    const key: KeyValue[] = new Array<KeyValue>(keyNames.length);
-    for (let i = 0; i < batch.count; i++) {
-      if (keep && !keep[i]) continue;
-      let k = 0;
-      if (bucket !== null) key[k++] = Math.floor((batch.ts[i] as number) / bucket) * bucket;
-      for (const col of keyCols) key[k++] = keyValue(col[i]);
+  /**
+   * The tally's group for a key, through a per-batch trie on the raw key values: building and
+   * hashing a key string per event was most of the tally's cost; now it happens once per group and
+   * batch. (Map's SameValueZero already puts -0 with 0, as SQL does.)
+   */
+  const groupLookup = (tally: Tally): ((key: KeyValue[]) => Group) => {
+    const resolve = (key: KeyValue[]): Group => {
       const ks = keyString(key);
       let group = tally.get(ks);
       if (!group) {
         group = { key: key.slice(), state: initState() };
         tally.set(ks, group);
       }
+      return group;
+    };
+    const root: KeyTrie = new Map();
+    let keyless: Group | null = null;
+    return (key) => {
+      if (key.length === 0) return (keyless ??= resolve(key));
+      let node = root;
+      const last = key.length - 1;
+      for (let i = 0; i < last; i++) {
+        let next = node.get(key[i]!) as KeyTrie | undefined;
+        if (next === undefined) {
+          next = new Map();
+          node.set(key[i]!, next);
+        }
+        node = next;
+      }
+      let group = node.get(key[last]!) as Group | undefined;
+      if (group === undefined) {
+        group = resolve(key);
+        node.set(key[last]!, group);
+      }
+      return group;
+    };
+  };
+
+  const add = (tally: Tally, batch: ColumnBatch): void => {
+    const keep = filters.mask(batch);
+    const keyCols: Column[] = view.groupBy.map((g) => batch.columns[g] ?? []);
+    const measureCols: (Column | null)[] = view.measures.map((m) => (m.field === undefined ? null : (batch.columns[m.field] ?? [])));
+    const key: KeyValue[] = new Array<KeyValue>(keyNames.length);
+    const groupOf = groupLookup(tally);
+    for (let i = 0; i < batch.count; i++) {
+      if (keep && !keep[i]) continue;
+      let k = 0;
+      if (bucket !== null) key[k++] = Math.floor((batch.ts[i] as number) / bucket) * bucket;
+      for (const col of keyCols) key[k++] = keyValue(col[i]);
+      const group = groupOf(key);
       for (let m = 0; m < kinds.length; m++) {
         const col = measureCols[m];
         if (col === null || col === undefined) {
