@@ -160,7 +160,7 @@ test.describe('replay buffer', () => {
 });
 
 test.describe('hostile input from the stream', () => {
-  test('invalid events, unreadable and oversized messages, floods, unknown types: rejected, counted, nothing else lost', async ({ page, server, api }) => {
+  test('invalid events, unreadable, miscoded and oversized messages, floods, unknown types: rejected, counted, nothing else lost', async ({ page, server, api }) => {
     await open(page, server.url);
     await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(500);
     // Six events, each wrong in its own way: types, missing time, far future and past.
@@ -178,11 +178,12 @@ test.describe('hostile input from the stream', () => {
     await post(server.url, '/api/faults/publish-raw', JSON.stringify(batch));
     await post(server.url, '/api/faults/publish-unreadable?count=7');
     await post(server.url, '/api/faults/publish-unreadable?count=3&bytes=50000000');
+    await post(server.url, '/api/faults/publish-miscoded?count=5');
     await post(server.url, '/api/faults/raw?repeat=3000', '{"type":"surprise"}');
     await post(server.url, '/api/faults/raw', 'not json {');
     await expect(page.getByTestId('messages')).toContainText('unreadable message');
     await expect(page.getByTestId('messages')).toContainText('invalid event');
-    await expectExactlyOnce(page, api, 'hostile stream input', 6 + 7 + 3);
+    await expectExactlyOnce(page, api, 'hostile stream input', 6 + 7 + 3 + 5);
     await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
   });
 

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import type { ColumnBatch, DatasetSchema } from '../src/protocol/schema';
 import { sliceBatch } from '../src/protocol/schema';
 import type { ServerMessage, StreamInfo } from '../src/protocol/stream';
+import { toWire } from '../src/protocol/wire';
 
 interface Entry {
   offset: number;
@@ -106,7 +107,7 @@ export class StreamHub {
         continue;
       }
       if (skip === 0 && e.batch.count <= MAX_EVENTS_PER_MESSAGE) {
-        e.json ??= JSON.stringify({ type: 'events', stream: this.id, offset: e.offset, batch: e.batch } satisfies ServerMessage);
+        e.json ??= JSON.stringify({ type: 'events', stream: this.id, offset: e.offset, batch: toWire(e.batch) } satisfies ServerMessage);
         sub.ws.send(e.json);
         sub.sendOffset += e.batch.count;
         i++;
@@ -114,7 +115,7 @@ export class StreamHub {
       }
       const end = Math.min(e.batch.count, skip + MAX_EVENTS_PER_MESSAGE);
       const part = sliceBatch(e.batch, skip, end);
-      sub.ws.send(JSON.stringify({ type: 'events', stream: this.id, offset: sub.sendOffset, batch: part } satisfies ServerMessage));
+      sub.ws.send(JSON.stringify({ type: 'events', stream: this.id, offset: sub.sendOffset, batch: toWire(part) } satisfies ServerMessage));
       sub.sendOffset += part.count;
       if (end === e.batch.count) i++;
     }

@@ -197,6 +197,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       hub.publish(filler, head + 'x'.repeat(Math.max(0, bytes - head.length)));
       return sendJson(res, 200, { firstOffset: first, count });
     }
+    if (url.pathname === '/api/faults/publish-miscoded') {
+      // `count` offsets carried by well-formed JSON whose string columns index outside their dictionaries.
+      const count = Math.max(1, Math.min(100_000, Number(url.searchParams.get('count') ?? 10)));
+      const first = hub.nextOffset;
+      const columns = Object.fromEntries(
+        hub.schema.fields.map((f) => [f.name, f.type === 'string' ? { dict: ['x'], idx: new Array<number>(count).fill(1) } : new Array<number>(count).fill(1)]),
+      );
+      const json = JSON.stringify({ type: 'events', stream: hub.id, offset: first, batch: { count, ts: { base: Date.now(), delta: new Array<number>(count).fill(0) }, columns } });
+      const filler = { count, ts: [], columns: {} } as ColumnBatch;
+      file?.append(first, filler);
+      hub.publish(filler, json);
+      return sendJson(res, 200, { firstOffset: first, count });
+    }
     if (url.pathname === '/api/faults/raw') {
       const text = (await readBody(req, 64 * 1024 * 1024)) ?? '';
       const repeat = Math.min(10_000, Math.max(1, Number(url.searchParams.get('repeat') ?? 1)));

@@ -4,14 +4,16 @@
  * first offset it has not made durable; the log stores that offset in the same transaction as the
  * events, so a resume never loses or repeats an event.
  */
-import type { ColumnBatch, DatasetSchema } from './schema';
+import type { DatasetSchema } from './schema';
+import type { WireBatch } from './wire';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: batches travel wire-encoded (./wire.ts). */
+export const PROTOCOL_VERSION = 2;
 
 /** Server -> client. */
 export type ServerMessage =
   | { type: 'hello'; protocolVersion: number; streams: StreamInfo[] }
-  | { type: 'events'; stream: string; offset: number; batch: ColumnBatch }
+  | { type: 'events'; stream: string; offset: number; batch: WireBatch }
   /** The requested offset fell out of the replay buffer; the stream continues at `resumeAt`. */
   | { type: 'gap'; stream: string; requested: number; resumeAt: number }
   | { type: 'error'; code: ErrorCode; message: string }

@@ -8,6 +8,7 @@ import { EventLog, LogGapError } from '../../log/EventLog';
 import { LogDb } from '../../log/LogDb';
 import { checkBatch, concatBatches, schemaProblem, sliceBatch, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
+import { fromWire } from '../../protocol/wire';
 import { SpeedLayer, tallyToRows, type TallyRows } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
@@ -276,7 +277,8 @@ export class IngestDispatcher {
   private onEvents(stream: string, offset: number, raw: unknown): void {
     const schema = this.schemas.get(stream);
     if (!schema) return this.fail(`events for stream ${stream} before its hello; ignored`);
-    const v = checkBatch(schema, raw);
+    const wire = fromWire(raw);
+    const v = wire.ok ? checkBatch(schema, wire.batch) : wire;
     if (!v.ok) return this.onUnreadable(v.error, JSON.stringify({ type: 'events', stream, offset }));
     const { batch, keep, rejected, firstProblem } = v.checked;
     if (this.fresh.delete(stream)) void this.serially(() => this.log!.startSource(stream, stream, offset).then(() => undefined));
