@@ -9,6 +9,10 @@ import type { StreamStats } from '../src/protocol/stream';
 
 export interface Fixtures {
   serverOptions: ServerOptions;
+  /** What the guards saw: console errors, page errors, requests leaving the app's origin. */
+  problems: string[];
+  /** Another tab of the same browser profile (same origin storage), guarded like `page`. */
+  openTab: () => Promise<Page>;
   /** Console errors a test causes on purpose (e.g. the browser's own message for a refused request while the server is down). */
   expectedConsoleErrors: RegExp[];
   server: RunningServer;
@@ -39,31 +43,45 @@ export const test = base.extend<Fixtures>({
       resume: () => call('POST', '/api/streams/shop/resume'),
     });
   },
-  page: async ({ page, server, expectedConsoleErrors }, use, testInfo) => {
-    const problems: string[] = [];
-    const origin = new URL(server.url).origin;
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' || expectedConsoleErrors.some((re) => re.test(msg.text()))) return;
-      problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('request', (req) => {
-      const url = req.url();
-      if (url.startsWith('data:') || url.startsWith('blob:')) return;
-      const u = new URL(url);
-      const sameOrigin = u.origin === origin || `${u.protocol === 'ws:' ? 'http:' : 'https:'}//${u.host}` === origin;
-      if (!sameOrigin) problems.push(`request left the app's origin: ${url}`);
-    });
-    page.on('websocket', (ws) => {
-      if (new URL(ws.url()).host !== new URL(server.url).host) problems.push(`websocket to a foreign host: ${ws.url()}`);
-    });
+  problems: async ({}, use) => {
+    await use([]);
+  },
+  page: async ({ page, server, expectedConsoleErrors, problems }, use, testInfo) => {
+    watch(page, server.url, expectedConsoleErrors, problems);
     await use(page);
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('dashboard-on-failure', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' }).catch(() => {});
     }
     expect(problems, 'console errors or off-origin requests').toEqual([]);
   },
+  openTab: async ({ page, server, expectedConsoleErrors, problems }, use) => {
+    await use(async () => {
+      const tab = await page.context().newPage();
+      watch(tab, server.url, expectedConsoleErrors, problems);
+      return tab;
+    });
+  },
 });
+
+/** Fails the test (through `problems`) on any console error, uncaught exception or off-origin request. */
+function watch(page: Page, serverUrl: string, expectedConsoleErrors: RegExp[], problems: string[]): void {
+  const origin = new URL(serverUrl).origin;
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' || expectedConsoleErrors.some((re) => re.test(msg.text()))) return;
+    problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    const u = new URL(url);
+    const sameOrigin = u.origin === origin || `${u.protocol === 'ws:' ? 'http:' : 'https:'}//${u.host}` === origin;
+    if (!sameOrigin) problems.push(`request left the app's origin: ${url}`);
+  });
+  page.on('websocket', (ws) => {
+    if (new URL(ws.url()).host !== new URL(serverUrl).host) problems.push(`websocket to a foreign host: ${ws.url()}`);
+  });
+}
 
 export { expect };
 

@@ -60,4 +60,14 @@ describe('SpeedLayer', () => {
     s.add('shop', 51, shopBatch(50, 9), 0);
     expect(s.snapshot().datasets.shop?.events).toBe(0);
   });
+
+  it('knows the last seq it has seen, past a hand-over too (where a follower tab resumes tailing)', () => {
+    const s = layerWith(batches, 10);
+    expect(s.endOf('shop')).toBe(135);
+    s.dropUpTo('shop', 135);
+    expect(s.endOf('shop')).toBe(135);
+    s.dropUpTo('shop', 500); // batch saw more of the log than this tab has tallied
+    expect(s.endOf('shop')).toBe(500);
+    expect(new SpeedLayer().endOf('nothing')).toBe(0);
+  });
 });

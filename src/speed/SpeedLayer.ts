@@ -75,6 +75,13 @@ export class SpeedLayer {
     return this.baseW.get(datasetId) ?? 0;
   }
 
+  /** The last seq this layer has seen for a dataset: its last chunk's, or its base. */
+  endOf(datasetId: string): number {
+    const list = this.chunks.get(datasetId);
+    const last = list && list.length > 0 ? list[list.length - 1]!.lastSeq : 0;
+    return Math.max(last, this.baseOf(datasetId));
+  }
+
   /** Forgets everything for a dataset; events with seq <= baseW are batch's. */
   reset(datasetId: string, baseW: number): void {
     this.chunks.set(datasetId, []);

@@ -42,7 +42,12 @@ export function Controls() {
         <label title="The speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
           <input type="checkbox" data-testid="faulty-speed" checked={s.speedFault !== null} onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)} /> faulty speed layer
         </label>
-        <button data-testid="toggle-stream" onClick={() => void pipeline.setStreamConnected(s.ingest?.connection === 'stopped')}>
+        <button
+          data-testid="toggle-stream"
+          disabled={s.ingest?.connection === 'elsewhere'}
+          title={s.ingest?.connection === 'elsewhere' ? 'Another tab reads the stream for this workspace' : undefined}
+          onClick={() => void pipeline.setStreamConnected(s.ingest?.connection === 'stopped')}
+        >
           {s.ingest?.connection === 'stopped' ? 'Reconnect the stream' : 'Disconnect the stream'}
         </button>
         <button data-testid="fail-next-recompute" onClick={() => void pipeline.failNextRecompute()}>

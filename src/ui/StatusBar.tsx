@@ -10,6 +10,7 @@ const CONNECTION_LABEL = {
   open: 'connected',
   backoff: 'disconnected, retrying',
   stopped: 'disconnected',
+  elsewhere: 'live in another tab',
 } as const;
 
 function Stat({ label, value, testId, raw, title }: { label: string; value: string; testId: string; raw?: number | string; title?: string }) {

@@ -17,6 +17,7 @@ import type { ConnectionState, IngestEvent, IngestMethods, IngestStatus } from '
 import { concatMasks, eventsHeader, type Pending } from './microBatch';
 import { RateMeter } from './RateMeter';
 import { StreamConnection } from './StreamConnection';
+import { AppendChannel, claimWriter, type Appended } from './writerRole';
 
 type Req<K extends keyof IngestMethods> = IngestMethods[K]['req'];
 type Res<K extends keyof IngestMethods> = IngestMethods[K]['res'];
@@ -55,6 +56,13 @@ export class IngestDispatcher {
   private emitEvery = SNAPSHOT_MS;
   private sinceCompact = 0;
   private readonly rate = new RateMeter();
+  /** Whether this tab reads the stream and appends, or follows the log another tab writes (writerRole.ts). */
+  private role: 'claiming' | 'writer' | 'follower' = 'claiming';
+  private wantedUrl: string | null = null;
+  private appendChannel: AppendChannel | null = null;
+  private readonly tailQueued = new Set<string>();
+  /** Events this tab tallied from segments another tab appended. */
+  private tailed = 0;
   private errorWindowStart = 0;
   private errorsInWindow = 0;
   private suppressed = 0;
@@ -99,7 +107,10 @@ export class IngestDispatcher {
       for (const id of rebuild) await this.rebuildSpeed(id);
     });
     this.snapshotTimer = setInterval(() => this.maybeEmit(), SNAPSHOT_MS);
-    if (url) this.connect({ url });
+    this.wantedUrl = url;
+    this.st.url = url ?? '';
+    this.appendChannel = new AppendChannel(dbName, (a) => this.onAppended(a));
+    claimWriter(dbName, () => this.becomeWriter(), () => this.becomeFollower());
     return { datasets };
   }
 
@@ -112,6 +123,8 @@ export class IngestDispatcher {
   }
 
   async dropUpTo({ dataset, w }: Req<'dropUpTo'>): Promise<Res<'dropUpTo'>> {
+    // A follower may not have tallied all of (base, w] yet; what it hands over must be exactly that range.
+    if (this.role !== 'writer') await this.serially(() => this.tail(dataset));
     const { handedOver, fromSeq, events, straddled } = this.speed.dropUpTo(dataset, w);
     // A compacted chunk reaching past w cannot be split: re-tally what is past w from the log.
     if (straddled) await this.serially(() => this.rebuildSpeed(dataset));
@@ -128,8 +141,14 @@ export class IngestDispatcher {
   }
 
   connect({ url }: Req<'connect'>): null {
-    this.conn?.stop();
+    this.wantedUrl = url;
     this.st.url = url;
+    if (this.role !== 'writer') {
+      // Connected when this tab becomes the writer.
+      this.dirty = true;
+      return null;
+    }
+    this.conn?.stop();
     this.conn = new StreamConnection(url, {
       onMessage: (m) => this.onMessage(m),
       onInvalid: (error, head) => this.onUnreadable(error, head),
@@ -146,6 +165,7 @@ export class IngestDispatcher {
   }
 
   disconnect(): null {
+    this.wantedUrl = null;
     this.conn?.stop();
     this.dropPending();
     return null;
@@ -171,16 +191,68 @@ export class IngestDispatcher {
 
   /** Re-tallies the events past the speed layer's base from the log. */
   private async rebuildSpeed(datasetId: string): Promise<void> {
-    const log = this.log!;
     const schema = this.schemas.get(datasetId);
     if (!schema) return;
     const base = this.speed.baseOf(datasetId);
     this.speed.reset(datasetId, base);
-    for (const seg of await log.segmentsOverlapping(datasetId, base, Number.MAX_SAFE_INTEGER)) {
+    await this.tallyFromLog(datasetId, schema, base);
+    this.dirty = true;
+  }
+
+  /** Tallies the log's events past seq `from` into the speed layer; returns how many. */
+  private async tallyFromLog(datasetId: string, schema: DatasetSchema, from: number): Promise<number> {
+    let n = 0;
+    for (const seg of await this.log!.segmentsOverlapping(datasetId, from, Number.MAX_SAFE_INTEGER)) {
       const { batch } = decodeSegment(schema, seg.bytes);
-      const skip = Math.max(0, base + 1 - seg.firstSeq);
+      const skip = Math.max(0, from + 1 - seg.firstSeq);
+      if (skip >= batch.count) continue;
       this.speed.add(datasetId, seg.firstSeq + skip, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
+      n += batch.count - skip;
     }
+    return n;
+  }
+
+  private async becomeWriter(): Promise<void> {
+    this.role = 'writer';
+    // What the previous writer appended since this tab last looked is in the log, not yet tallied here.
+    await this.serially(async () => {
+      for (const ds of await this.log!.datasets()) await this.tail(ds.id);
+    });
+    if (this.wantedUrl !== null) this.connect({ url: this.wantedUrl });
+    this.dirty = true;
+  }
+
+  private becomeFollower(): void {
+    this.role = 'follower';
+    this.st.connection = 'elsewhere';
+    this.dirty = true;
+    this.emit({ type: 'info', message: 'This workspace is open in another tab, which reads the stream; this tab follows the log it writes and takes over when that tab closes.' });
+  }
+
+  private onAppended(a: Appended): void {
+    if (this.role === 'writer' || this.tailQueued.has(a.dataset)) return;
+    this.tailQueued.add(a.dataset);
+    void this.serially(async () => {
+      this.tailQueued.delete(a.dataset);
+      await this.tail(a.dataset);
+    });
+  }
+
+  /** Catches the speed layer and status up with what another tab appended to the log. */
+  private async tail(datasetId: string): Promise<void> {
+    const ds = await this.log!.dataset(datasetId);
+    if (!ds) return;
+    if (!this.schemas.has(ds.id)) {
+      this.schemas.set(ds.id, ds.schema);
+      this.speed.reset(ds.id, 0);
+      this.compile(this.views);
+    }
+    this.tailed += await this.tallyFromLog(ds.id, ds.schema, this.speed.endOf(ds.id));
+    this.st.datasets[ds.id] = { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
+    for (const [stream, offset] of Object.entries(ds.sources)) {
+      this.st.streams[stream] = { durableOffset: offset, gapEvents: ds.gaps[stream] ?? 0, rejectedEvents: ds.rejected?.[stream] ?? 0 };
+    }
+    this.rate.record(this.st.appended + this.tailed);
     this.dirty = true;
   }
 
@@ -336,6 +408,7 @@ export class IngestDispatcher {
       const r = await this.log!.append(stream, batch, { stream, offset }, keep);
       if (r.segment) {
         this.speed.add(stream, r.firstSeq, r.batch, r.segment.appendedAt);
+        this.appendChannel?.announce({ dataset: stream, highWater: r.lastSeq });
         const d = this.st.datasets[stream];
         if (d) {
           d.highWater = r.lastSeq;
@@ -347,7 +420,7 @@ export class IngestDispatcher {
       this.st.duplicates += r.duplicates;
       this.st.rejected += r.rejected;
       this.streamStatus(stream).rejectedEvents += r.rejected;
-      this.rate.record(this.st.appended);
+      this.rate.record(this.st.appended + this.tailed);
       if (r.nextOffset !== null) {
         const s = this.streamStatus(stream);
         s.durableOffset = Math.max(s.durableOffset, r.nextOffset);
@@ -410,7 +483,7 @@ export class IngestDispatcher {
     this.dirty = false;
     this.lastEmit = now;
     this.st.eventsPerSecond = this.rate.rate(now);
-    this.st.connection = this.conn?.state ?? 'idle';
+    this.st.connection = this.role === 'follower' ? 'elsewhere' : (this.conn?.state ?? 'idle');
     const speed = this.speed.snapshot();
     let groups = 0;
     for (const rows of Object.values(speed.views)) groups += rows.length;

@@ -3,7 +3,8 @@ import type { DatasetSchema } from '../../protocol/schema';
 import type { SpeedSnapshot, TallyRows } from '../../speed/SpeedLayer';
 import type { ViewDef } from '../../views/ViewDef';
 
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped';
+/** `elsewhere`: another tab holds the workspace's writer role and reads the stream; this one follows the log. */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped' | 'elsewhere';
 
 export interface StreamStatus {
   /** The next offset not yet durable in the log: where a resubscribe starts. */

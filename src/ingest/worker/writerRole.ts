@@ -1,0 +1,57 @@
+/**
+ * One writer per workspace. Tabs of one origin share the log (IndexedDB); if each read the stream and
+ * appended, every tab's speed layer would tally only its own appends (the others' arriving as
+ * duplicates), its merged view would lag the log and its hand-overs would show drift that is not
+ * there. So the ingest worker holding a Web Lock reads the stream and appends; the others follow the
+ * log: the writer announces each append on a BroadcastChannel and followers tally the new segments
+ * from the log. The lock is released when its worker ends (tab closed or reloaded, worker restarted),
+ * and a waiting follower takes over, resuming the stream from the log's durable offset.
+ */
+
+export interface Appended {
+  dataset: string;
+  highWater: number;
+}
+
+/**
+ * Runs `becomeWriter` once this worker holds the workspace's writer lock: at once when no other tab
+ * holds it, otherwise after calling `follow` and waiting for it. Without Web Locks (an old browser,
+ * Node) this worker is the writer.
+ */
+export function claimWriter(workspace: string, becomeWriter: () => Promise<void>, follow: () => void): void {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (!locks) {
+    void becomeWriter();
+    return;
+  }
+  const name = `lambda-workbench:writer:${workspace}`;
+  // Held for the worker's lifetime: the browser releases it when the worker goes.
+  const hold = async (): Promise<void> => {
+    await becomeWriter();
+    await new Promise<never>(() => {});
+  };
+  void locks.request(name, { ifAvailable: true }, async (lock) => {
+    if (lock) return hold();
+    follow();
+    void locks.request(name, hold);
+  });
+}
+
+/** The workspace's channel for "events appended up to seq N". */
+export class AppendChannel {
+  private readonly channel: BroadcastChannel | null;
+
+  constructor(workspace: string, onAppended: (a: Appended) => void) {
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`lambda-workbench:appended:${workspace}`);
+    if (this.channel) {
+      this.channel.onmessage = (e: MessageEvent<unknown>) => {
+        const a = e.data as Partial<Appended> | null;
+        if (a && typeof a.dataset === 'string' && Number.isSafeInteger(a.highWater)) onAppended(a as Appended);
+      };
+    }
+  }
+
+  announce(a: Appended): void {
+    this.channel?.postMessage(a);
+  }
+}
