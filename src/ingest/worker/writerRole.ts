@@ -8,6 +8,8 @@
  * and a waiting follower takes over, resuming the stream from the log's durable offset.
  */
 
+const FOLLOW_AFTER_MS = 1_000;
+
 export interface Appended {
   dataset: string;
   highWater: number;
@@ -32,8 +34,12 @@ export function claimWriter(workspace: string, becomeWriter: () => Promise<void>
   };
   void locks.request(name, { ifAvailable: true }, async (lock) => {
     if (lock) return hold();
-    follow();
-    void locks.request(name, hold);
+    // On a reload the old page's worker may still hold the lock for a moment: only a holder that stays is another tab.
+    const follower = setTimeout(follow, FOLLOW_AFTER_MS);
+    void locks.request(name, async () => {
+      clearTimeout(follower);
+      await hold();
+    });
   });
 }
 
