@@ -20,6 +20,7 @@ import {
   type Data,
   type Vector,
 } from 'apache-arrow';
+import { StringDictionary } from '../protocol/dictionary';
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
 
 /** Arrow's validity bitmap for `col`, built only when it holds nulls (rare: most columns are dense). */
@@ -52,25 +53,15 @@ function narrowIndices(indices: Int32Array, size: number): { type: Int8 | Int16 
 }
 
 function stringVector(col: readonly (string | null)[], dictionaryId: number): Vector {
-  const indexOf = new Map<string, number>();
-  const dictionary: string[] = [];
+  const dictionary = new StringDictionary();
   const indices = new Int32Array(col.length);
   let nullCount = 0;
   for (let i = 0; i < col.length; i++) {
     const s = col[i];
-    if (s === null || s === undefined) {
-      nullCount++;
-      continue;
-    }
-    let k = indexOf.get(s);
-    if (k === undefined) {
-      k = dictionary.length;
-      indexOf.set(s, k);
-      dictionary.push(s);
-    }
-    indices[i] = k;
+    if (s === null || s === undefined) nullCount++;
+    else indices[i] = dictionary.indexOf(s);
   }
-  const narrow = narrowIndices(indices, dictionary.length);
+  const narrow = narrowIndices(indices, dictionary.values.length);
   const type = new Dictionary(new Utf8(), narrow.type, dictionaryId);
   return makeVector(
     makeData({
@@ -79,7 +70,7 @@ function stringVector(col: readonly (string | null)[], dictionaryId: number): Ve
       nullCount,
       nullBitmap: validityBitmap(col, nullCount),
       data: narrow.data,
-      dictionary: vectorFromArray(dictionary, new Utf8()),
+      dictionary: vectorFromArray(dictionary.values, new Utf8()),
     }),
   );
 }

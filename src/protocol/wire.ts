@@ -7,6 +7,7 @@
  * A column or a time column that does not fit (a number in a string column, a fractional time)
  * travels plain; the receiver's validation judges its values one by one, as for any plain column.
  */
+import { StringDictionary } from './dictionary';
 import type { Column, ColumnBatch } from './schema';
 
 /** A string column: `idx[i]` is event i's position in `dict`, -1 for null. */
@@ -28,25 +29,15 @@ export interface WireBatch {
 }
 
 function dictEncode(col: readonly unknown[]): DictColumn | null {
-  const indexOf = new Map<string, number>();
-  const dict: string[] = [];
+  const dict = new StringDictionary();
   const idx: number[] = new Array<number>(col.length);
   for (let i = 0; i < col.length; i++) {
     const v = col[i];
-    if (v === null) {
-      idx[i] = -1;
-      continue;
-    }
-    if (typeof v !== 'string') return null;
-    let k = indexOf.get(v);
-    if (k === undefined) {
-      k = dict.length;
-      indexOf.set(v, k);
-      dict.push(v);
-    }
-    idx[i] = k;
+    if (v === null) idx[i] = -1;
+    else if (typeof v === 'string') idx[i] = dict.indexOf(v);
+    else return null;
   }
-  return dict.length > 0 ? { dict, idx } : null;
+  return dict.values.length > 0 ? { dict: dict.values, idx } : null;
 }
 
 function deltaEncode(ts: readonly unknown[]): DeltaTimes | null {
