@@ -475,11 +475,6 @@ export class IngestDispatcher {
   }
 
   /**
-   * Sends the speed views to the page. The page's cost grows with the groups sent (cloning,
-   * merging, drawing), so a big speed layer (a backfill not yet absorbed by batch) is sent less
-   * often: about 1 ms of interval per 40 groups, never more often than SNAPSHOT_MS.
-   */
-  /**
    * New events reach the page as soon as the snapshot interval allows, rather than at the next tick
    * of the interval timer (which alone added up to SNAPSHOT_MS of latency to every event).
    */
@@ -492,6 +487,11 @@ export class IngestDispatcher {
     }, wait);
   }
 
+  /**
+   * Sends the speed views to the page. The page's cost grows with the groups sent (cloning,
+   * merging, drawing), so a big speed layer (a backfill not yet absorbed by batch) is sent less
+   * often: about 1 ms of interval per 40 groups, never more often than SNAPSHOT_MS.
+   */
   private maybeEmit(): void {
     const now = Date.now();
     if (now - this.lastEmit < this.emitEvery) return;
