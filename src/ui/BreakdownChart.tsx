@@ -8,7 +8,8 @@ import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 
 export function BreakdownChart() {
-  const view = useStaggered(usePipelineSnapshot().views[BY_COUNTRY_VIEW.id], 30);
+  const s = usePipelineSnapshot();
+  const view = useStaggered(s.views[BY_COUNTRY_VIEW.id], 30, s.batch.running);
   const data = useMemo(
     () =>
       (view?.rows ?? [])

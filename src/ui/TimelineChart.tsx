@@ -19,7 +19,8 @@ const WINDOWS: { label: string; ms: number | null }[] = [
 ];
 
 export function TimelineChart() {
-  const view = useStaggered(usePipelineSnapshot().views[TIMELINE_VIEW.id], 0);
+  const s = usePipelineSnapshot();
+  const view = useStaggered(s.views[TIMELINE_VIEW.id], 0, s.batch.running);
   const { timelineMetric: metric, timelineWindowMs: windowMs, setTimelineMetric, setTimelineWindow } = useUiStore();
   // Derived once per shown view: a new array on every render would make recharts redo all its work.
   const data = useMemo(() => {

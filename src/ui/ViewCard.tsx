@@ -9,7 +9,7 @@ import type { Handover } from '../serving/Pipeline';
 import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
-import { usePipeline } from './PipelineContext';
+import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
@@ -38,7 +38,7 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
 const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
 
 function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: number }) {
-  const merged = useStaggered(live, offsetMs);
+  const merged = useStaggered(live, offsetMs, usePipelineSnapshot().batch.running);
   const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 })), [merged]);
   const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
   return (
@@ -59,7 +59,7 @@ function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: numbe
 const MAX_ROWS = 200;
 
 function Table({ view, merged: live, offsetMs }: { view: ViewDef; merged: MergedView; offsetMs: number }) {
-  return <TableRows view={view} merged={useStaggered(live, offsetMs)} />;
+  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running)} />;
 }
 
 /** The rows themselves, redrawn only when the (staggered) view changes. */

@@ -19,25 +19,41 @@ export const CHART_INTERVAL_MS = 200;
 const REDRAW_SHARE = 10;
 const MAX_INTERVAL_MS = 2_000;
 
-export function useStaggered<T>(value: T, offsetMs: number, minIntervalMs = CHART_INTERVAL_MS): T {
+/**
+ * While `hold` is true (a recompute is running: DuckDB's threads take both cores and a redraw then
+ * takes several times as long), a due redraw waits, for HOLD_MAX_MS at most.
+ */
+const HOLD_MAX_MS = 1_000;
+const HOLD_POLL_MS = 50;
+
+export function useStaggered<T>(value: T, offsetMs: number, hold = false, minIntervalMs = CHART_INTERVAL_MS): T {
   const [shown, setShown] = useState(value);
   const latest = useRef(value);
+  const holding = useRef(hold);
   const lastShown = useRef(0);
   const lastCost = useRef(0);
+  const heldSince = useRef<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   latest.current = value;
+  holding.current = hold;
   useEffect(() => {
     if (timer.current !== null) return;
     const interval = Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, lastCost.current * REDRAW_SHARE));
     const wait = Math.max(offsetMs, lastShown.current + interval - performance.now());
-    timer.current = setTimeout(() => {
+    const redraw = () => {
+      const now = performance.now();
+      if (holding.current && now - (heldSince.current ??= now) < HOLD_MAX_MS) {
+        timer.current = setTimeout(redraw, HOLD_POLL_MS);
+        return;
+      }
       timer.current = null;
-      const t0 = performance.now();
+      heldSince.current = null;
       // Synchronously, so the redraw's whole cost (recharts' follow-up renders included) is measured here.
       flushSync(() => setShown(latest.current));
       lastShown.current = performance.now();
-      lastCost.current = lastShown.current - t0;
-    }, wait);
+      lastCost.current = lastShown.current - now;
+    };
+    timer.current = setTimeout(redraw, wait);
   }, [value, offsetMs, minIntervalMs]);
   useEffect(() => () => {
     if (timer.current !== null) clearTimeout(timer.current);
