@@ -2,7 +2,7 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { BY_COUNTRY_VIEW } from '../views/defaultViews';
-import { fmtCompact, fmtMoney } from './format';
+import { fmtCompact, fmtMoneyValue } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
@@ -28,8 +28,6 @@ export function BreakdownChart() {
 }
 
 const MARGIN = { top: 4, right: 16, bottom: 0, left: 8 };
-// A stable formatter: a new one on each redraw makes recharts re-register the tooltip and re-render again.
-const moneyValue = (v: unknown) => fmtMoney(Number(v));
 
 /** The bars themselves, redrawn only when their data changes. */
 const CountryBars = memo(function CountryBars({ data }: { data: { key: string; batch: number; speed: number }[] }) {
@@ -40,7 +38,7 @@ const CountryBars = memo(function CountryBars({ data }: { data: { key: string; b
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
             <XAxis tick={PlainTick} type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
             <YAxis tick={PlainTick} type="category" dataKey="key" width={36} fontSize={11} interval={0} />
-            <Tooltip formatter={moneyValue} isAnimationActive={false} />
+            <Tooltip formatter={fmtMoneyValue} isAnimationActive={false} />
             <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>

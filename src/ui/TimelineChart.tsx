@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { TIMELINE_VIEW } from '../views/defaultViews';
-import { fmtClock, fmtCompact, fmtInt, fmtMoney } from './format';
+import { fmtClock, fmtCompact, fmtIntValue, fmtMoneyValue } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useUiStore, type TimelineMetric } from './uiStore';
 import { PlainTick } from './PlainTick';
@@ -64,10 +64,8 @@ export function TimelineChart() {
 const MARGIN = { top: 10, right: 16, bottom: 0, left: 8 };
 const REF_LABEL = { value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: '#b45309' } as const;
 
-// Props recharts sees must keep their identity across redraws: a new formatter makes it re-register the tooltip and re-render again.
+// Made once, like the formatters in format.ts: recharts treats a new function as a changed prop.
 const bucketLabel = (t: unknown) => `bucket ${fmtClock(Number(t))}`;
-const moneyValue = (v: unknown) => fmtMoney(Number(v));
-const intValue = (v: unknown) => fmtInt(Number(v));
 
 /** The bars themselves, redrawn only when their data changes. */
 const TimelineBars = memo(function TimelineBars({ data, shadedFrom, money }: { data: { t: number; batch: number; speed: number }[]; shadedFrom: number | null; money: boolean }) {
@@ -79,7 +77,7 @@ const TimelineBars = memo(function TimelineBars({ data, shadedFrom, money }: { d
             {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
             <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
             <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
-            <Tooltip labelFormatter={bucketLabel} formatter={money ? moneyValue : intValue} isAnimationActive={false} />
+            <Tooltip labelFormatter={bucketLabel} formatter={money ? fmtMoneyValue : fmtIntValue} isAnimationActive={false} />
             {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
             {shadedFrom !== null && (
               <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />

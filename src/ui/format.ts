@@ -41,3 +41,10 @@ export function fmtNumber(v: number | null | undefined): string {
   if (v === null || v === undefined) return '–';
   return Number.isInteger(v) ? int.format(v) : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
+
+/**
+ * Formatters for recharts props, made once: a function created per render is a changed prop to
+ * recharts, which then redoes that component's work.
+ */
+export const fmtMoneyValue = (v: unknown): string => fmtMoney(Number(v));
+export const fmtIntValue = (v: unknown): string => fmtInt(Number(v));
