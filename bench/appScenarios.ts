@@ -49,7 +49,7 @@ async function post(url: string, path: string): Promise<StreamStats> {
   const res = await fetch(`${url}${path}`, { method: 'POST' });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   const body = (await res.json()) as { streams?: StreamStats[] };
-  return body.streams?.[0] ?? (await (await fetch(`${url}/api/streams`)).json() as { streams: StreamStats[] }).streams[0]!;
+  return body.streams?.[0] ?? ((await (await fetch(`${url}/api/streams`)).json()) as { streams: StreamStats[] }).streams[0]!;
 }
 
 async function addView(page: Page, name: string, build: () => Promise<void>): Promise<void> {

@@ -46,13 +46,45 @@ export async function microRuns(browser: Browser, opts: { quick: boolean; runs: 
       opts.log(JSON.stringify(sp[sp.length - 1]));
     }
     const m: Record<string, Metric> = {};
-    m.ratio_segment_vs_row_write = metric(seg.map((r) => r.rowWrite / r.segWrite), 'x', { target: '>= 100', note: `segments ${Math.round(median(seg.map((r) => r.segWritePerS))).toLocaleString('en-US')} ev/s, rows ${Math.round(median(seg.map((r) => r.rowWritePerS))).toLocaleString('en-US')} ev/s` });
-    m.ratio_segment_vs_row_reload = metric(seg.map((r) => r.rowRead / r.segRead), 'x', { target: '>= 50' });
-    m.ratio_speed_vs_perspective = metric(sp.map((r) => r.oursPerS / r.perspectivePerS), 'x', { target: '>= 2', note: `ours ${Math.round(median(sp.map((r) => r.oursPerS))).toLocaleString('en-US')} ev/s, Perspective ${Math.round(median(sp.map((r) => r.perspectivePerS))).toLocaleString('en-US')} ev/s` });
-    m.speed_update_p50_ms = metric(sp.map((r) => r.oursP50), 'ms', { note: 'ours, per 500-event batch incl. a consistent read' });
-    m.speed_update_p99_ms = metric(sp.map((r) => r.oursP99), 'ms');
-    m.perspective_update_p50_ms = metric(sp.map((r) => r.perspectiveP50), 'ms', { note: 'Perspective, update + read of both views' });
-    m.perspective_update_p99_ms = metric(sp.map((r) => r.perspectiveP99), 'ms');
+    m.ratio_segment_vs_row_write = metric(
+      seg.map((r) => r.rowWrite / r.segWrite),
+      'x',
+      {
+        target: '>= 100',
+        note: `segments ${Math.round(median(seg.map((r) => r.segWritePerS))).toLocaleString('en-US')} ev/s, rows ${Math.round(median(seg.map((r) => r.rowWritePerS))).toLocaleString('en-US')} ev/s`,
+      },
+    );
+    m.ratio_segment_vs_row_reload = metric(
+      seg.map((r) => r.rowRead / r.segRead),
+      'x',
+      { target: '>= 50' },
+    );
+    m.ratio_speed_vs_perspective = metric(
+      sp.map((r) => r.oursPerS / r.perspectivePerS),
+      'x',
+      {
+        target: '>= 2',
+        note: `ours ${Math.round(median(sp.map((r) => r.oursPerS))).toLocaleString('en-US')} ev/s, Perspective ${Math.round(median(sp.map((r) => r.perspectivePerS))).toLocaleString('en-US')} ev/s`,
+      },
+    );
+    m.speed_update_p50_ms = metric(
+      sp.map((r) => r.oursP50),
+      'ms',
+      { note: 'ours, per 500-event batch incl. a consistent read' },
+    );
+    m.speed_update_p99_ms = metric(
+      sp.map((r) => r.oursP99),
+      'ms',
+    );
+    m.perspective_update_p50_ms = metric(
+      sp.map((r) => r.perspectiveP50),
+      'ms',
+      { note: 'Perspective, update + read of both views' },
+    );
+    m.perspective_update_p99_ms = metric(
+      sp.map((r) => r.perspectiveP99),
+      'ms',
+    );
     return m;
   } finally {
     await context.close();

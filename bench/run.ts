@@ -54,7 +54,7 @@ try {
     metrics.main_thread_longest_wait_ms = metric(col('longestWaitMs'), 'ms', { note: 'longest a new main-thread task waited' });
     metrics[`recompute_${label}_ms`] = metric(col('recomputeMs'), 'ms', { target: '< 2000 (10m)', note: '5 views, 10k new events' });
     metrics[`reload_${label}_ms`] = metric(col('reloadMs'), 'ms', { target: '< 4000 (10m)' });
-    metrics[`wasm_memory_${label}_mb`] = metric(col('wasmMemoryMb'), 'MB', { note: "DuckDB buffer manager (duckdb_memory())" });
+    metrics[`wasm_memory_${label}_mb`] = metric(col('wasmMemoryMb'), 'MB', { note: 'DuckDB buffer manager (duckdb_memory())' });
     metrics[`js_heap_${label}_mb`] = metric(col('jsHeapMb'), 'MB', { note: 'main thread' });
   }
   if (want('freshness')) {

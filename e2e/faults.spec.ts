@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { createServer } from '../server/createServer';
 import type { StreamStats } from '../src/protocol/stream';
-import { expect, test, textValueOf, valueOf, type Fixtures } from './fixtures';
+import { expect, test, textValueOf, dataValue, type Fixtures } from './fixtures';
 
 test.use({ serverOptions: { rate: 2_000, seed: 11, faults: true } });
 
@@ -29,14 +29,14 @@ async function post(url: string, path: string, body?: string): Promise<void> {
 /** Pauses, waits for the log, recomputes; checks log = sent = merged, exactly; records the counts. */
 async function expectExactlyOnce(page: Page, api: Fixtures['api'], fault: string, rejected = 0): Promise<StreamStats> {
   const s = await api.pause();
-  await expect.poll(() => valueOf(page, 'status-log'), { timeout: 60_000 }).toBe(s.validEvents);
+  await expect.poll(() => dataValue(page, 'status-log'), { timeout: 60_000 }).toBe(s.validEvents);
   expect(s.produced - s.validEvents).toBe(rejected);
   await page.getByTestId('recompute-now').click();
-  await expect.poll(() => valueOf(page, 'status-w'), { timeout: 60_000 }).toBe(s.validEvents);
-  await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBe(s.validEvents);
+  await expect.poll(() => dataValue(page, 'status-w'), { timeout: 60_000 }).toBe(s.validEvents);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.validEvents);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
-  if (rejected > 0) expect(await valueOf(page, 'status-rejected')).toBe(rejected);
-  const row = { fault, sent: s.produced, validSent: s.validEvents, logged: await valueOf(page, 'status-log'), counted: await valueOf(page, 'kpi-events-merged'), rejected };
+  if (rejected > 0) expect(await dataValue(page, 'status-rejected')).toBe(rejected);
+  const row = { fault, sent: s.produced, validSent: s.validEvents, logged: await dataValue(page, 'status-log'), counted: await dataValue(page, 'kpi-events-merged'), rejected };
   mkdirSync('test-results', { recursive: true });
   appendFileSync('test-results/fault-counts.json', `${JSON.stringify(row)}\n`);
   console.log(`[fault] ${JSON.stringify(row)}`);
@@ -47,7 +47,7 @@ test.describe('faults', () => {
   test('socket dropped mid-message, three times', async ({ page, server, api }) => {
     await open(page, server.url);
     for (let i = 0; i < 3; i++) {
-      await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(1000 * (i + 1));
+      await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(1000 * (i + 1));
       await post(server.url, '/api/faults/drop-connections');
       await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
     }
@@ -63,7 +63,7 @@ test.describe('faults', () => {
       await server.close();
       let s1 = await createServer({ ...serverOptions, staticDir: 'dist', dataDir, port: server.port });
       await open(page, s1.url);
-      await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(2000);
+      await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(2000);
       await s1.close();
       await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'backoff');
       s1 = await createServer({ ...serverOptions, staticDir: 'dist', dataDir, port: server.port });
@@ -71,7 +71,7 @@ test.describe('faults', () => {
       const api = {
         pause: async () => ((await (await fetch(`${s1.url}/api/streams/shop/pause`, { method: 'POST' })).json()) as { streams: StreamStats[] }).streams[0]!,
       } as Fixtures['api'];
-      await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(4000);
+      await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(4000);
       await expectExactlyOnce(page, api, 'server restarted');
       await s1.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -81,7 +81,7 @@ test.describe('faults', () => {
   test('tab reloaded mid-stream, twice', async ({ page, server, api }) => {
     await open(page, server.url);
     for (let i = 0; i < 2; i++) {
-      await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(1500 * (i + 1));
+      await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(1500 * (i + 1));
       await page.reload();
       await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
       // The old page's worker may hold the writer lock for a moment; that is not another tab.
@@ -93,10 +93,10 @@ test.describe('faults', () => {
   test('ingest and batch workers killed and restarted', async ({ page, server, api }) => {
     await open(page, server.url);
     await page.getByText('Experiments').click();
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(1500);
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(1500);
     await page.getByTestId('restart-ingest').click();
     await expect(page.getByTestId('messages')).toContainText('ingest worker restarted');
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(3000);
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(3000);
     await page.getByTestId('restart-batch').click();
     await expect(page.getByTestId('messages')).toContainText('batch worker restarted');
     await expectExactlyOnce(page, api, 'ingest + batch worker restarted');
@@ -104,31 +104,31 @@ test.describe('faults', () => {
 
   test('IndexedDB quota exceeded: the stream pauses, the user is told, it resumes when space is freed', async ({ page, server, api }) => {
     await open(page, server.url);
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(500);
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(500);
     const origin = new URL(server.url).origin;
     const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 64 * 1024 });
     await expect(page.getByTestId('messages')).toContainText(/Quota/i, { timeout: 30_000 });
-    const stuck = await valueOf(page, 'status-log');
+    const stuck = await dataValue(page, 'status-log');
     await page.waitForTimeout(1000);
-    expect(await valueOf(page, 'status-log')).toBeLessThanOrEqual(stuck + 20_000);
+    expect(await dataValue(page, 'status-log')).toBeLessThanOrEqual(stuck + 20_000);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-    await expect.poll(() => valueOf(page, 'status-log'), { timeout: 30_000 }).toBeGreaterThan(stuck + 2000);
+    await expect.poll(() => dataValue(page, 'status-log'), { timeout: 30_000 }).toBeGreaterThan(stuck + 2000);
     await expectExactlyOnce(page, api, 'quota exceeded, then freed');
   });
 
   test('a recompute failing halfway leaves the old batch views and W', async ({ page, server, api }) => {
     await open(page, server.url);
     await page.getByText('Experiments').click();
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(1000);
-    const w0 = await valueOf(page, 'status-w');
-    const batch0 = await valueOf(page, 'kpi-events-batch');
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(1000);
+    const w0 = await dataValue(page, 'status-w');
+    const batch0 = await dataValue(page, 'kpi-events-batch');
     await page.getByTestId('fail-next-recompute').click();
     await page.getByTestId('recompute-now').click();
     await expect(page.getByTestId('batch-error')).toContainText('injected failure halfway');
-    expect(await valueOf(page, 'status-w')).toBe(w0);
-    expect(await valueOf(page, 'kpi-events-batch')).toBe(batch0);
+    expect(await dataValue(page, 'status-w')).toBe(w0);
+    expect(await dataValue(page, 'kpi-events-batch')).toBe(batch0);
     await expectExactlyOnce(page, api, 'recompute failed halfway, then recomputed');
   });
 });
@@ -141,22 +141,22 @@ test.describe('replay buffer', () => {
     await open(page, server.url);
     await api.resume();
     await page.getByText('Experiments').click();
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(500);
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(500);
     await page.getByTestId('toggle-stream').click();
     await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'stopped');
-    const away = await valueOf(page, 'status-log');
+    const away = await dataValue(page, 'status-log');
     await expect.poll(async () => (await api.stats()).produced).toBeGreaterThan(away + 3_000);
     await page.getByTestId('toggle-stream').click();
     await expect(page.getByTestId('status-gap')).toBeVisible();
     await expect(page.getByTestId('messages')).toContainText('no longer holds');
     const s = await api.pause();
-    await expect.poll(() => valueOf(page, 'status-log')).toBe(s.produced - (await valueOf(page, 'status-gap')));
-    const gap = await valueOf(page, 'status-gap');
+    await expect.poll(() => dataValue(page, 'status-log')).toBe(s.produced - (await dataValue(page, 'status-gap')));
+    const gap = await dataValue(page, 'status-gap');
     expect(gap).toBeGreaterThan(0);
     await expect(page.getByTestId('messages')).toContainText(`no longer holds ${gap} events`);
     await page.getByTestId('recompute-now').click();
-    await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBe(s.produced - gap);
-    const row = { fault: 'away past the replay buffer', sent: s.produced, lostAtSource: gap, logged: await valueOf(page, 'status-log'), counted: await valueOf(page, 'kpi-events-merged') };
+    await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.produced - gap);
+    const row = { fault: 'away past the replay buffer', sent: s.produced, lostAtSource: gap, logged: await dataValue(page, 'status-log'), counted: await dataValue(page, 'kpi-events-merged') };
     appendFileSync('test-results/fault-counts.json', `${JSON.stringify(row)}\n`);
   });
 });
@@ -164,7 +164,7 @@ test.describe('replay buffer', () => {
 test.describe('hostile input from the stream', () => {
   test('invalid events, unreadable, miscoded and oversized messages, floods, unknown types: rejected, counted, nothing else lost', async ({ page, server, api }) => {
     await open(page, server.url);
-    await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(500);
+    await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(500);
     // Six events, each wrong in its own way: types, missing time, far future and past.
     const batch = {
       count: 6,

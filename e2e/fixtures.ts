@@ -43,6 +43,7 @@ export const test = base.extend<Fixtures>({
       resume: () => call('POST', '/api/streams/shop/resume'),
     });
   },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this destructuring pattern
   problems: async ({}, use) => {
     await use([]);
   },
@@ -86,7 +87,7 @@ function watch(page: Page, serverUrl: string, expectedConsoleErrors: RegExp[], p
 export { expect };
 
 /** The raw number a dashboard element carries in data-value. */
-export async function valueOf(page: Page, testId: string): Promise<number> {
+export async function dataValue(page: Page, testId: string): Promise<number> {
   const v = await page.getByTestId(testId).getAttribute('data-value');
   return v === null || v === '' ? Number.NaN : Number(v);
 }

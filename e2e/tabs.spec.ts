@@ -5,17 +5,17 @@
  */
 import type { Page } from '@playwright/test';
 import type { StreamStats } from '../src/protocol/stream';
-import { expect, screenshot, test, textValueOf, valueOf } from './fixtures';
+import { expect, screenshot, test, textValueOf, dataValue } from './fixtures';
 
 async function expectExact(tab: Page, s: StreamStats): Promise<void> {
-  await expect.poll(() => valueOf(tab, 'status-log'), { timeout: 30_000 }).toBe(s.produced);
+  await expect.poll(() => dataValue(tab, 'status-log'), { timeout: 30_000 }).toBe(s.produced);
   // Before a recompute here, the events since this tab's W are in its speed layer: the merged view is exact already.
-  await expect.poll(() => valueOf(tab, 'kpi-events-merged')).toBe(s.produced);
+  await expect.poll(() => dataValue(tab, 'kpi-events-merged')).toBe(s.produced);
   expect(await textValueOf(tab, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
   await tab.getByTestId('recompute-now').click();
-  await expect.poll(() => valueOf(tab, 'status-w'), { timeout: 30_000 }).toBe(s.produced);
-  await expect.poll(() => valueOf(tab, 'kpi-events-batch')).toBe(s.produced);
-  expect(await valueOf(tab, 'kpi-events-merged')).toBe(s.produced);
+  await expect.poll(() => dataValue(tab, 'status-w'), { timeout: 30_000 }).toBe(s.produced);
+  await expect.poll(() => dataValue(tab, 'kpi-events-batch')).toBe(s.produced);
+  expect(await dataValue(tab, 'kpi-events-merged')).toBe(s.produced);
   expect(await textValueOf(tab, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
   // Every hand-over was reconciled without drift: the speed layer's tally equals batch's for those events.
   await expect.poll(() => tab.getByTestId('handover').count()).toBeGreaterThan(0);
@@ -33,9 +33,9 @@ test('a second tab follows the log the first one writes; both exact; it takes ov
   await expect(second.getByTestId('messages')).toContainText('open in another tab');
 
   // The follower's live figures grow with the log the writer appends.
-  const start = await valueOf(second, 'status-log');
-  await expect.poll(() => valueOf(second, 'kpi-events-speed')).toBeGreaterThan(0);
-  await expect.poll(() => valueOf(second, 'status-log')).toBeGreaterThan(start + 1000);
+  const start = await dataValue(second, 'status-log');
+  await expect.poll(() => dataValue(second, 'kpi-events-speed')).toBeGreaterThan(0);
+  await expect.poll(() => dataValue(second, 'status-log')).toBeGreaterThan(start + 1000);
   await screenshot(second, 'follower-tab');
 
   const sent = await api.pause();
@@ -47,7 +47,7 @@ test('a second tab follows the log the first one writes; both exact; it takes ov
   await page.close();
   await expect(second.getByTestId('status-connection')).toHaveAttribute('data-value', 'open', { timeout: 30_000 });
   await api.resume();
-  await expect.poll(() => valueOf(second, 'status-log')).toBeGreaterThan(sent.produced + 1000);
+  await expect.poll(() => dataValue(second, 'status-log')).toBeGreaterThan(sent.produced + 1000);
   const after = await api.pause();
   await expectExact(second, after);
 });

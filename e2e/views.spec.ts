@@ -4,7 +4,7 @@
  * a deliberately faulty speed layer shows drift at the hand-over and batch corrects it.
  */
 import type { Page } from '@playwright/test';
-import { expect, screenshot, test, valueOf } from './fixtures';
+import { expect, screenshot, test, dataValue } from './fixtures';
 
 async function openDashboard(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/?batchInterval=3600`);
@@ -15,14 +15,11 @@ async function openDashboard(page: Page, url: string): Promise<void> {
 /** The rows of a view card as {key: [merged values]}. */
 async function rowsOf(page: Page, viewName: string): Promise<Record<string, number[]>> {
   const card = page.locator(`[data-testid="view-card"][data-view-name="${viewName}"]`);
-  return card.locator('[data-testid="view-row"]').evaluateAll((rows) =>
-    Object.fromEntries(
-      rows.map((r) => [
-        JSON.parse(r.getAttribute('data-key') ?? '[]').join('|'),
-        [...r.querySelectorAll('td[data-value]')].map((td) => Number(td.getAttribute('data-value'))),
-      ]),
-    ),
-  );
+  return card
+    .locator('[data-testid="view-row"]')
+    .evaluateAll((rows) =>
+      Object.fromEntries(rows.map((r) => [JSON.parse(r.getAttribute('data-key') ?? '[]').join('|'), [...r.querySelectorAll('td[data-value]')].map((td) => Number(td.getAttribute('data-value')))])),
+    );
 }
 
 test('a view made in the editor equals the server totals for its definition, and survives a reload', async ({ page, server, api }) => {
@@ -42,11 +39,11 @@ test('a view made in the editor equals the server totals for its definition, and
   await expect(card).toBeVisible();
   await expect(card.locator('[data-testid="view-row"]').first()).toBeVisible();
 
-  await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(400);
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(400);
   const stats = await api.pause();
-  await expect.poll(() => valueOf(page, 'status-log')).toBe(stats.produced);
+  await expect.poll(() => dataValue(page, 'status-log')).toBe(stats.produced);
   await page.getByTestId('recompute-now').click();
-  await expect.poll(() => valueOf(page, 'status-w')).toBe(stats.produced);
+  await expect.poll(() => dataValue(page, 'status-w')).toBe(stats.produced);
 
   const expected = Object.fromEntries(Object.entries(stats.breakdown.US ?? {}).map(([ch, c]) => [ch, [c.count, Number(c.amount.toFixed(2))]]));
   const round = (rows: Record<string, number[]>) => Object.fromEntries(Object.entries(rows).map(([k, [n, a]]) => [k, [n, Number(a!.toFixed(2))]]));
@@ -69,26 +66,26 @@ test('a faulty speed layer shows drift at the hand-over, and batch corrects the 
   await openDashboard(page, server.url);
   await page.getByText('Experiments').click();
   await page.getByTestId('faulty-speed').check();
-  await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(400);
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(400);
   const stats = await api.pause();
-  await expect.poll(() => valueOf(page, 'status-log')).toBe(stats.produced);
+  await expect.poll(() => dataValue(page, 'status-log')).toBe(stats.produced);
   // The speed layer lost events: the merged total is short of what the server sent.
-  await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBeLessThan(stats.produced);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBeLessThan(stats.produced);
 
   await page.getByTestId('recompute-now').click();
-  await expect.poll(() => valueOf(page, 'status-w')).toBe(stats.produced);
+  await expect.poll(() => dataValue(page, 'status-w')).toBe(stats.produced);
   const last = page.getByTestId('handover').first();
   await expect(last).toHaveAttribute('data-ok', 'false');
   await expect(last).toContainText('Totals');
   await expect(page.getByTestId('messages')).toContainText('reconciliation');
   // Batch recomputed from the log: the totals are exact again.
-  await expect.poll(() => valueOf(page, 'kpi-events-merged')).toBe(stats.produced);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(stats.produced);
   await screenshot(page, 'faulty-speed-drift');
 
   // Healthy again: the next hand-over reconciles with no drift.
   await page.getByTestId('faulty-speed').uncheck();
   await api.resume();
-  await expect.poll(() => valueOf(page, 'status-log')).toBeGreaterThan(stats.produced + 200);
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(stats.produced + 200);
   await page.getByTestId('recompute-now').click();
   await expect(page.getByTestId('handover').first()).toHaveAttribute('data-ok', 'true');
 });

@@ -67,7 +67,7 @@ describe('stream server', () => {
     const s = await stats(server.url);
     const c = await client(server.url);
     c.ws.send(JSON.stringify({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream: 'shop', fromOffset: 0 }));
-    await until(() => c.received() + (s.bufferedFrom) === s.produced);
+    await until(() => c.received() + s.bufferedFrom === s.produced);
     const gap = c.messages.find((m) => m.type === 'gap');
     expect(gap).toEqual({ type: 'gap', stream: 'shop', requested: 0, resumeAt: s.bufferedFrom });
     expect(c.events()[0]!.offset).toBe(s.bufferedFrom);

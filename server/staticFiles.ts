@@ -49,9 +49,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
     // Cross-origin isolation lets the batch worker run DuckDB's threaded build (SharedArrayBuffer).
-    ...(isolate
-      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' }
-      : {}),
+    ...(isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

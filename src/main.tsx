@@ -20,14 +20,17 @@ const intervalS = Number(params.get('batchInterval') ?? '10');
 
 const dbName = params.get('db') ?? DEFAULT_DB_NAME;
 const workspace = new LogDb(dbName);
-const pipeline = new Pipeline({ ingest: startIngestWorker, batch: startBatchWorker }, {
-  dbName,
-  store: new ViewStore(workspace),
-  batchViews: new BatchViewStore(workspace),
-  streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
-  views: [...DEFAULT_VIEWS],
-  batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
-});
+const pipeline = new Pipeline(
+  { ingest: startIngestWorker, batch: startBatchWorker },
+  {
+    dbName,
+    store: new ViewStore(workspace),
+    batchViews: new BatchViewStore(workspace),
+    streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
+    views: [...DEFAULT_VIEWS],
+    batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
+  },
+);
 void pipeline.start();
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') pipeline.nudge();

@@ -66,7 +66,17 @@ async function segmentVsRow(n: number, run: number) {
   return { segWrite, segRead, rowWrite, rowRead, segWritePerS: (n / segWrite) * 1000, rowWritePerS: (n / rowWrite) * 1000 };
 }
 
-const BY_COUNTRY: ViewDef = { id: 'c', name: 'c', dataset: 'shop', groupBy: ['country'], bucketMs: null, measures: [{ op: 'count', label: 'n' }, { op: 'sum', field: 'amount', label: 's' }] };
+const BY_COUNTRY: ViewDef = {
+  id: 'c',
+  name: 'c',
+  dataset: 'shop',
+  groupBy: ['country'],
+  bucketMs: null,
+  measures: [
+    { op: 'count', label: 'n' },
+    { op: 'sum', field: 'amount', label: 's' },
+  ],
+};
 const PER_MINUTE: ViewDef = { id: 'm', name: 'm', dataset: 'shop', groupBy: [], bucketMs: 60_000, measures: [{ op: 'count', label: 'n' }] };
 
 function pct(xs: number[], p: number): number {

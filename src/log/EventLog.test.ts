@@ -17,7 +17,10 @@ async function freshLog(): Promise<EventLog> {
 async function allEvents(log: EventLog) {
   const segs = await log.segmentsOverlapping('shop', 0, Number.MAX_SAFE_INTEGER);
   const seqs = segs.flatMap((s) => decodeSegment(SHOP_SCHEMA, s.bytes).seq);
-  const batch = concatBatches(SHOP_SCHEMA, segs.map((s) => decodeSegment(SHOP_SCHEMA, s.bytes).batch));
+  const batch = concatBatches(
+    SHOP_SCHEMA,
+    segs.map((s) => decodeSegment(SHOP_SCHEMA, s.bytes).batch),
+  );
   return { segs, seqs, batch };
 }
 

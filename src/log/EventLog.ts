@@ -5,7 +5,7 @@
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
-import { LogDb, type DatasetRecord, type SegmentRecord } from './LogDb';
+import type { LogDb, DatasetRecord, SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
 /** Where a batch came from, for exactly-once appends: the stream and the offset of its first event. */

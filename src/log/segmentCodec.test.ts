@@ -4,7 +4,12 @@ import { NodeDuckDbEngine } from '../batch/testing/nodeDuckDbEngine';
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
-const SCHEMA: DatasetSchema = { fields: [{ name: 'label', type: 'string' }, { name: 'x', type: 'number' }] };
+const SCHEMA: DatasetSchema = {
+  fields: [
+    { name: 'label', type: 'string' },
+    { name: 'x', type: 'number' },
+  ],
+};
 
 /** `n` events whose label takes `distinct` values, every 7th label and every 5th x null. */
 function batchWith(n: number, distinct: number): ColumnBatch {

@@ -3,23 +3,7 @@
  * Strings are dictionary-encoded: building an Arrow Utf8 column from 1M JS strings takes ~3 s here,
  * a dictionary ~2 ms (../shared/NOTES.md), and DuckDB ingests it as VARCHAR all the same.
  */
-import {
-  Dictionary,
-  Float64,
-  Int16,
-  Int32,
-  Int64,
-  Int8,
-  Table,
-  Utf8,
-  makeData,
-  makeVector,
-  tableFromIPC,
-  tableToIPC,
-  vectorFromArray,
-  type Data,
-  type Vector,
-} from 'apache-arrow';
+import { Dictionary, Float64, Int16, Int32, Int64, Int8, Table, Utf8, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 import { StringDictionary } from '../protocol/dictionary';
 import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
 

@@ -18,9 +18,7 @@ export interface RpcError {
   stack?: string;
 }
 
-export type RpcResponse =
-  | { kind: 'response'; requestId: number; ok: true; data: unknown }
-  | { kind: 'response'; requestId: number; ok: false; error: RpcError };
+export type RpcResponse = { kind: 'response'; requestId: number; ok: true; data: unknown } | { kind: 'response'; requestId: number; ok: false; error: RpcError };
 
 export type RpcEventMessage<E> = { kind: 'event'; event: E };
 

@@ -86,9 +86,7 @@ export function parseServerMessage(text: string): ServerMessage | { type: 'inval
         ? (m as unknown as ServerMessage) // the batch itself is validated against the schema by the receiver
         : { type: 'invalid', error: 'bad events header' };
     case 'gap':
-      return typeof m.stream === 'string' && Number.isInteger(m.requested) && Number.isInteger(m.resumeAt)
-        ? (m as unknown as ServerMessage)
-        : { type: 'invalid', error: 'bad gap' };
+      return typeof m.stream === 'string' && Number.isInteger(m.requested) && Number.isInteger(m.resumeAt) ? (m as unknown as ServerMessage) : { type: 'invalid', error: 'bad gap' };
     case 'error':
       return typeof m.message === 'string' ? (m as unknown as ServerMessage) : { type: 'invalid', error: 'bad error message' };
     case 'pong':

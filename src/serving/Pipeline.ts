@@ -310,7 +310,14 @@ export class Pipeline {
       }
       const h: Handover = { at: Date.now(), dataset, fromSeq, toSeq, events, views: drifts, ok: drifts.every((d) => d.driftKeys === 0) };
       this.update({ handovers: [h, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
-      if (!h.ok) this.message('error', `reconciliation: the speed layer disagreed with batch on seq ${fromSeq + 1}..${toSeq} (${drifts.filter((d) => d.driftKeys > 0).map((d) => d.viewName).join(', ')}); batch's figures now stand`);
+      if (!h.ok)
+        this.message(
+          'error',
+          `reconciliation: the speed layer disagreed with batch on seq ${fromSeq + 1}..${toSeq} (${drifts
+            .filter((d) => d.driftKeys > 0)
+            .map((d) => d.viewName)
+            .join(', ')}); batch's figures now stand`,
+        );
     } catch (e) {
       this.message('error', `reconciliation of seq ${fromSeq + 1}..${toSeq} failed: ${errorText(e)}`);
     }

@@ -32,7 +32,9 @@ describe('SpeedLayer', () => {
 
   it('tallies every appended event once, per view', () => {
     const snap = layerWith(batches).snapshot();
-    views.forEach((v, i) => expectTalliesEqual(rowsToTally(snap.views[v.view.id]!), tallyOf(i, batches), v.view.id, { inexact: v.inexactParts, scale: 1e6 }));
+    views.forEach((v, i) => {
+      expectTalliesEqual(rowsToTally(snap.views[v.view.id]!), tallyOf(i, batches), v.view.id, { inexact: v.inexactParts, scale: 1e6 });
+    });
     expect(snap.datasets.shop).toMatchObject({ baseW: 0, lastSeq: 125, events: 125, chunks: 3, oldestAppendedAt: 1001 });
   });
 

@@ -11,17 +11,19 @@ export function Controls() {
   const recompute = useMutation({ mutationFn: () => pipeline.recomputeNow() });
   return (
     <div className="controls">
-      <button className="primary" data-testid="recompute-now" disabled={s.phase !== 'ready'} onClick={() => recompute.mutate()}>
+      <button type="button" className="primary" data-testid="recompute-now" disabled={s.phase !== 'ready'} onClick={() => recompute.mutate()}>
         {s.batch.running ? 'Recomputing…' : 'Recompute now'}
       </button>
       <label>
         every{' '}
         <select data-testid="batch-interval" value={s.batchIntervalMs} onChange={(e) => pipeline.setBatchInterval(Number(e.target.value))}>
-          {[...new Set([...INTERVALS, s.batchIntervalMs])].sort((a, b) => a - b).map((ms) => (
-            <option key={ms} value={ms}>
-              {fmtDuration(ms)}
-            </option>
-          ))}
+          {[...new Set([...INTERVALS, s.batchIntervalMs])]
+            .sort((a, b) => a - b)
+            .map((ms) => (
+              <option key={ms} value={ms}>
+                {fmtDuration(ms)}
+              </option>
+            ))}
         </select>
       </label>
       <label>
@@ -43,6 +45,7 @@ export function Controls() {
           <input type="checkbox" data-testid="faulty-speed" checked={s.speedFault !== null} onChange={(e) => void pipeline.setSpeedFault(e.target.checked ? 10 : null)} /> faulty speed layer
         </label>
         <button
+          type="button"
           data-testid="toggle-stream"
           disabled={s.ingest?.connection === 'elsewhere'}
           title={s.ingest?.connection === 'elsewhere' ? 'Another tab reads the stream for this workspace' : undefined}
@@ -50,13 +53,13 @@ export function Controls() {
         >
           {s.ingest?.connection === 'stopped' ? 'Reconnect the stream' : 'Disconnect the stream'}
         </button>
-        <button data-testid="fail-next-recompute" onClick={() => void pipeline.failNextRecompute()}>
+        <button type="button" data-testid="fail-next-recompute" onClick={() => void pipeline.failNextRecompute()}>
           Make the next recompute fail halfway
         </button>
-        <button data-testid="restart-ingest" onClick={() => void pipeline.restartWorker('ingest')}>
+        <button type="button" data-testid="restart-ingest" onClick={() => void pipeline.restartWorker('ingest')}>
           Kill and restart the ingest worker
         </button>
-        <button data-testid="restart-batch" onClick={() => void pipeline.restartWorker('batch')}>
+        <button type="button" data-testid="restart-batch" onClick={() => void pipeline.restartWorker('batch')}>
           Kill and restart the batch worker
         </button>
       </details>

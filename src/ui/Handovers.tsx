@@ -33,7 +33,10 @@ export function Handovers() {
                     ? `✓ no drift (${h.views.length} views)`
                     : h.views
                         .filter((v) => v.driftKeys > 0)
-                        .map((v) => `✗ ${v.viewName}: ${v.driftKeys} keys, e.g. ${v.examples[0] ? `${v.examples[0].measure} batch ${fmtNumber(v.examples[0].batch)} vs speed ${fmtNumber(v.examples[0].speed)}` : ''}`)
+                        .map(
+                          (v) =>
+                            `✗ ${v.viewName}: ${v.driftKeys} keys, e.g. ${v.examples[0] ? `${v.examples[0].measure} batch ${fmtNumber(v.examples[0].batch)} vs speed ${fmtNumber(v.examples[0].speed)}` : ''}`,
+                        )
                         .join('; ')}
                 </td>
               </tr>

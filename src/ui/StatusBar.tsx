@@ -60,25 +60,37 @@ export function StatusBar() {
       />
       <Stat
         label="Last recompute"
-        value={
-          s.batch.recomputedAt === null
-            ? s.batch.running
-              ? 'running…'
-              : '–'
-            : `${fmtClock(s.batch.recomputedAt)} · ${fmtDuration(s.batch.lastDurationMs)}`
-        }
+        value={s.batch.recomputedAt === null ? (s.batch.running ? 'running…' : '–') : `${fmtClock(s.batch.recomputedAt)} · ${fmtDuration(s.batch.lastDurationMs)}`}
         testId="status-recompute"
         raw={s.batch.recomputes}
         title={`${s.batch.recomputes} recomputes; the last loaded ${fmtInt(s.batch.lastEventsLoaded)} new events from the log in ${fmtDuration(s.batch.lastLoadMs)}`}
       />
       <span hidden data-testid="status-recompute-ms" data-value={s.batch.lastDurationMs ?? ''} />
-      <Stat label="DuckDB memory" value={s.batch.memoryBytes === null ? '–' : `${fmtNumber(s.batch.memoryBytes / 1048576)} MB`} testId="status-duckdb-memory" raw={s.batch.memoryBytes ?? ''} title="Memory held by DuckDB's buffer manager in the batch worker" />
-      <Stat label="In flight" value={fmtInt(ing?.pending ?? 0)} testId="status-pending" raw={ing?.pending ?? 0} title="Received from the stream, not yet durable in the log (nor acknowledged, nor counted)" />
+      <Stat
+        label="DuckDB memory"
+        value={s.batch.memoryBytes === null ? '–' : `${fmtNumber(s.batch.memoryBytes / 1048576)} MB`}
+        testId="status-duckdb-memory"
+        raw={s.batch.memoryBytes ?? ''}
+        title="Memory held by DuckDB's buffer manager in the batch worker"
+      />
+      <Stat
+        label="In flight"
+        value={fmtInt(ing?.pending ?? 0)}
+        testId="status-pending"
+        raw={ing?.pending ?? 0}
+        title="Received from the stream, not yet durable in the log (nor acknowledged, nor counted)"
+      />
       {stream && stream.gapEvents > 0 && (
         <Stat label="Lost at source" value={`${fmtInt(stream.gapEvents)} ev`} testId="status-gap" raw={stream.gapEvents} title="Events the server could no longer replay: missing from the log" />
       )}
       {stream && stream.rejectedEvents > 0 && (
-        <Stat label="Rejected" value={`${fmtInt(stream.rejectedEvents)} ev`} testId="status-rejected" raw={stream.rejectedEvents} title="Events that arrived invalid or unreadable and were never appended" />
+        <Stat
+          label="Rejected"
+          value={`${fmtInt(stream.rejectedEvents)} ev`}
+          testId="status-rejected"
+          raw={stream.rejectedEvents}
+          title="Events that arrived invalid or unreadable and were never appended"
+        />
       )}
     </div>
   );

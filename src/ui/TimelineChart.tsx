@@ -26,9 +26,7 @@ export function TimelineChart() {
   const data = useMemo(() => {
     const rows = view?.rows ?? [];
     const last = rows.length ? (rows[rows.length - 1]!.key[0] as number) : 0;
-    return rows
-      .filter((r) => windowMs === null || (r.key[0] as number) > last - windowMs)
-      .map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0 }));
+    return rows.filter((r) => windowMs === null || (r.key[0] as number) > last - windowMs).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0 }));
   }, [view, metric, windowMs]);
   const boundary = view?.boundary ?? null;
   const shadedFrom = boundary !== null ? (data.find((d) => d.t >= boundary)?.t ?? null) : null;
@@ -38,14 +36,14 @@ export function TimelineChart() {
         <h2>{TIMELINE_VIEW.name}</h2>
         <div className="seg">
           {TIMELINE_VIEW.measures.map((m, i) => (
-            <button key={m.label} className={metric === i ? 'on' : ''} onClick={() => setTimelineMetric(i as TimelineMetric)}>
+            <button type="button" key={m.label} className={metric === i ? 'on' : ''} onClick={() => setTimelineMetric(i as TimelineMetric)}>
               {m.label}
             </button>
           ))}
         </div>
         <div className="seg">
           {WINDOWS.map((w) => (
-            <button key={w.label} className={windowMs === w.ms ? 'on' : ''} onClick={() => setTimelineWindow(w.ms)}>
+            <button type="button" key={w.label} className={windowMs === w.ms ? 'on' : ''} onClick={() => setTimelineWindow(w.ms)}>
               {w.label}
             </button>
           ))}
@@ -70,22 +68,20 @@ const bucketLabel = (t: unknown) => `bucket ${fmtClock(Number(t))}`;
 /** The bars themselves, redrawn only when their data changes. */
 const TimelineBars = memo(function TimelineBars({ data, shadedFrom, money }: { data: { t: number; batch: number; speed: number }[]; shadedFrom: number | null; money: boolean }) {
   return (
-      <div className="chart">
-        <ResponsiveContainer width="100%" height={280}>
-          <BarChart data={data} margin={MARGIN} barCategoryGap={1}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
-            {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
-            <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
-            <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
-            <Tooltip labelFormatter={bucketLabel} formatter={money ? fmtMoneyValue : fmtIntValue} isAnimationActive={false} />
-            {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
-            {shadedFrom !== null && (
-              <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />
-            )}
-            <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
-            <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+    <div className="chart">
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={data} margin={MARGIN} barCategoryGap={1}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
+          {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
+          <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
+          <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={11} width={48} interval={0} />
+          <Tooltip labelFormatter={bucketLabel} formatter={money ? fmtMoneyValue : fmtIntValue} isAnimationActive={false} />
+          {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
+          {shadedFrom !== null && <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />}
+          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
+          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
   );
 });

@@ -14,7 +14,7 @@ export function UserViews() {
       <div className="section-head">
         <h2>Your views</h2>
         {!editing && (
-          <button className="primary" disabled={s.phase !== 'ready'} onClick={() => setEditing(true)}>
+          <button type="button" className="primary" disabled={s.phase !== 'ready'} onClick={() => setEditing(true)}>
             New view
           </button>
         )}

@@ -14,8 +14,6 @@ import { PlainTick } from './PlainTick';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
-
-
 function keyText(k: KeyValue, isBucket: boolean): string {
   if (k === null) return '(null)';
   return isBucket ? fmtClock(k as number) : String(k);
@@ -108,7 +106,19 @@ const TableRows = memo(function TableRows({ view, merged }: { view: ViewDef; mer
   );
 });
 
-export function ViewCard({ view, merged, handover, removable, offsetMs = 60 }: { view: ViewDef; merged: MergedView | undefined; handover: Handover | undefined; removable: boolean; offsetMs?: number }) {
+export function ViewCard({
+  view,
+  merged,
+  handover,
+  removable,
+  offsetMs = 60,
+}: {
+  view: ViewDef;
+  merged: MergedView | undefined;
+  handover: Handover | undefined;
+  removable: boolean;
+  offsetMs?: number;
+}) {
   const pipeline = usePipeline();
   const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
   return (
@@ -116,7 +126,7 @@ export function ViewCard({ view, merged, handover, removable, offsetMs = 60 }: {
       <div className="card-head">
         <h2>{view.name}</h2>
         {removable && (
-          <button aria-label={`Remove view ${view.name}`} onClick={() => void pipeline.removeView(view.id)}>
+          <button type="button" aria-label={`Remove view ${view.name}`} onClick={() => void pipeline.removeView(view.id)}>
             Remove
           </button>
         )}

@@ -85,7 +85,9 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
     <div className="card editor" data-testid="view-editor">
       <div className="card-head">
         <h2>New view</h2>
-        <button onClick={onClose}>Cancel</button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
       </div>
       <div className="editor-grid">
         <label>
@@ -137,19 +139,23 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
               </select>
               <select aria-label={`Measure ${i + 1} field`} value={m.field} onChange={(e) => setMeasure(i, { field: e.target.value })}>
                 <option value="">{m.op === 'count' ? '(events)' : '(pick a field)'}</option>
-                {fields.filter((f) => MEASURES[m.op].accepts === 'any' || f.type === 'number').map((f) => (
-                  <option key={f.name} value={f.name}>
-                    {f.name}
-                  </option>
-                ))}
+                {fields
+                  .filter((f) => MEASURES[m.op].accepts === 'any' || f.type === 'number')
+                  .map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {f.name}
+                    </option>
+                  ))}
               </select>
               {MEASURES[m.op].note && <span className="muted small">{MEASURES[m.op].note}</span>}
-              <button aria-label={`Remove measure ${i + 1}`} onClick={() => setMeasures(measures.filter((_, j) => j !== i))}>
+              <button type="button" aria-label={`Remove measure ${i + 1}`} onClick={() => setMeasures(measures.filter((_, j) => j !== i))}>
                 ×
               </button>
             </div>
           ))}
-          <button onClick={() => setMeasures([...measures, { op: 'sum', field: '' }])}>Add measure</button>
+          <button type="button" onClick={() => setMeasures([...measures, { op: 'sum', field: '' }])}>
+            Add measure
+          </button>
         </fieldset>
         <fieldset>
           <legend>Filters (all must hold)</legend>
@@ -168,12 +174,14 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
               {f.op !== 'is null' && f.op !== 'is not null' && (
                 <input aria-label={`Filter ${i + 1} value`} value={f.value} placeholder={f.op === 'in' ? 'a, b, c' : 'value'} onChange={(e) => setFilter(i, { value: e.target.value })} />
               )}
-              <button aria-label={`Remove filter ${i + 1}`} onClick={() => setFilters(filters.filter((_, j) => j !== i))}>
+              <button type="button" aria-label={`Remove filter ${i + 1}`} onClick={() => setFilters(filters.filter((_, j) => j !== i))}>
                 ×
               </button>
             </div>
           ))}
-          <button onClick={() => setFilters([...filters, { field: fields[0]?.name ?? '', op: '=', value: '' }])}>Add filter</button>
+          <button type="button" onClick={() => setFilters([...filters, { field: fields[0]?.name ?? '', op: '=', value: '' }])}>
+            Add filter
+          </button>
         </fieldset>
       </div>
       {error && (
@@ -181,7 +189,7 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
           {error}
         </p>
       )}
-      <button className="primary" disabled={saving || !dataset} onClick={() => void save()}>
+      <button type="button" className="primary" disabled={saving || !dataset} onClick={() => void save()}>
         Add view
       </button>
     </div>

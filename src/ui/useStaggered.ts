@@ -55,8 +55,11 @@ export function useStaggered<T>(value: T, offsetMs: number, hold = false, minInt
     };
     timer.current = setTimeout(redraw, wait);
   }, [value, offsetMs, minIntervalMs]);
-  useEffect(() => () => {
-    if (timer.current !== null) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
   return shown;
 }

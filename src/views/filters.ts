@@ -33,7 +33,6 @@ function cmp(v: number | string, w: FilterValue): number {
   return typeof v === 'number' ? v - (w as number) : compareCodePoints(v, w as string);
 }
 
-
 export function validateFilters(filters: readonly FilterDef[], schema: DatasetSchema, where: string): void {
   for (const f of filters) {
     const type = schema.fields.find((x) => x.name === f.field)?.type;

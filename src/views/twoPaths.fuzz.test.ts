@@ -56,7 +56,10 @@ function randomEvents(r: () => number, schema: DatasetSchema, n: number): Column
 
 function randomView(r: () => number, schema: DatasetSchema, events: ColumnBatch): ViewDef {
   const numeric = schema.fields.filter((f) => f.type === 'number');
-  const groupBy = schema.fields.filter(() => r() < 0.3).map((f) => f.name).slice(0, 2);
+  const groupBy = schema.fields
+    .filter(() => r() < 0.3)
+    .map((f) => f.name)
+    .slice(0, 2);
   const measures: MeasureDef[] = [];
   const nm = 1 + Math.floor(r() * 4);
   for (let i = 0; i < nm; i++) {
@@ -135,21 +138,44 @@ describe('two paths, one definition (seeded fuzz)', () => {
   }, 600_000);
 
   it('seed 1379: fields differing only in case are refused (DuckDB folds quoted identifiers)', () => {
-    expect(schemaProblem({ fields: [{ name: 'country', type: 'string' }, { name: 'Country', type: 'number' }] })).toMatch(/differ only in case/);
+    expect(
+      schemaProblem({
+        fields: [
+          { name: 'country', type: 'string' },
+          { name: 'Country', type: 'number' },
+        ],
+      }),
+    ).toMatch(/differ only in case/);
     expect(schemaProblem({ fields: [{ name: 'SEQ', type: 'number' }] })).toMatch(/reserved/);
   });
 
   it('a field named like SQL injection is just a field', async () => {
-    const schema: DatasetSchema = { fields: [{ name: 'amount"; DROP TABLE x; --', type: 'number' }, { name: "it's", type: 'string' }] };
+    const schema: DatasetSchema = {
+      fields: [
+        { name: 'amount"; DROP TABLE x; --', type: 'number' },
+        { name: "it's", type: 'string' },
+      ],
+    };
     const events: ColumnBatch = { count: 3, ts: [1, 2, 3], columns: { 'amount"; DROP TABLE x; --': [1, 2, null], "it's": ["a'; --", 'b', "a'; --"] } };
     await engine.appendArrow('inj', encodeSegment(schema, events, 1));
     const c = compileView(
-      { id: 'v', name: 'inj', dataset: 'd', groupBy: ["it's"], bucketMs: null, measures: [{ op: 'sum', field: 'amount"; DROP TABLE x; --', label: 's' }], filters: [{ field: "it's", op: '!=', value: "x' OR 1=1 --" }] },
+      {
+        id: 'v',
+        name: 'inj',
+        dataset: 'd',
+        groupBy: ["it's"],
+        bucketMs: null,
+        measures: [{ op: 'sum', field: 'amount"; DROP TABLE x; --', label: 's' }],
+        filters: [{ field: "it's", op: '!=', value: "x' OR 1=1 --" }],
+      },
       schema,
     );
     const q = c.sql('inj', 0, 3);
     const rows = (await engine.query(q.text, q.params)).rows;
-    expect(rows.map((row) => [row[0], row[1]]).sort()).toEqual([["a'; --", 1], ['b', 2]]);
+    expect(rows.map((row) => [row[0], row[1]]).sort()).toEqual([
+      ["a'; --", 1],
+      ['b', 2],
+    ]);
     expect((await engine.query('SELECT count(*)::INTEGER AS n FROM inj')).rows).toEqual([[3]]);
     await engine.dropTable('inj');
   });

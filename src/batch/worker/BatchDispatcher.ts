@@ -131,9 +131,7 @@ export class BatchDispatcher {
         // A view that does not compile (setViews reported it) must not stop the others.
         try {
           compiled.push(compileView(v, ds.schema));
-        } catch {
-          continue;
-        }
+        } catch {}
       }
       const w = ds.highWater;
       const table = tableFor(ds.id);

@@ -111,7 +111,11 @@ export class IngestDispatcher {
     this.wantedUrl = url;
     this.st.url = url ?? '';
     this.appendChannel = new AppendChannel(dbName, (a) => this.onAppended(a));
-    claimWriter(dbName, () => this.becomeWriter(), () => this.becomeFollower());
+    claimWriter(
+      dbName,
+      () => this.becomeWriter(),
+      () => this.becomeFollower(),
+    );
     return { datasets };
   }
 

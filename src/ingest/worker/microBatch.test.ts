@@ -15,9 +15,19 @@ describe('eventsHeader', () => {
 describe('concatMasks', () => {
   const b = (n: number) => ({ count: n, ts: [], columns: {} });
   it('is null when every part keeps every event', () => {
-    expect(concatMasks([{ batch: b(2), keep: null }, { batch: b(3), keep: null }])).toBeNull();
+    expect(
+      concatMasks([
+        { batch: b(2), keep: null },
+        { batch: b(3), keep: null },
+      ]),
+    ).toBeNull();
   });
   it('joins masks, filling parts without one with ones', () => {
-    expect([...concatMasks([{ batch: b(2), keep: null }, { batch: b(3), keep: Uint8Array.of(1, 0, 1) }])!]).toEqual([1, 1, 1, 0, 1]);
+    expect([
+      ...concatMasks([
+        { batch: b(2), keep: null },
+        { batch: b(3), keep: Uint8Array.of(1, 0, 1) },
+      ])!,
+    ]).toEqual([1, 1, 1, 0, 1]);
   });
 });

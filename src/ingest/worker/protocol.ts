@@ -52,7 +52,4 @@ export type IngestMethods = {
   nudge: { req: Record<string, never>; res: null };
 };
 
-export type IngestEvent =
-  | { type: 'snapshot'; speed: SpeedSnapshot; status: IngestStatus; at: number }
-  | { type: 'error'; message: string }
-  | { type: 'info'; message: string };
+export type IngestEvent = { type: 'snapshot'; speed: SpeedSnapshot; status: IngestStatus; at: number } | { type: 'error'; message: string } | { type: 'info'; message: string };
