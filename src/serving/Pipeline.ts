@@ -1,27 +1,24 @@
 /**
  * The coordinator on the main thread (after Mosaic's Coordinator): it owns the two workers,
- * schedules recomputes, hands the speed layer's state over to batch at each new watermark,
- * reconciles the two, and merges batch and speed into the views the dashboard reads.
- * No React here: the UI subscribes.
+ * has recomputes scheduled (RecomputeScheduler), hands the speed layer's state over to batch at each
+ * new watermark and reconciles the two (handOver.ts), and merges batch and speed into the views the
+ * dashboard reads. No React here: the UI subscribes.
  */
 import type { BatchClient } from '../batch/BatchClient';
 import type { RecomputeResult } from '../batch/worker/protocol';
 import type { IngestClient } from '../ingest/IngestClient';
+import type { IngestEvent } from '../ingest/worker/protocol';
 import type { DatasetSchema } from '../protocol/schema';
-import { rowsToTally, type TallyRows } from '../speed/SpeedLayer';
-import { compileView, type CompiledView, type Tally } from '../views/compileView';
+import { type CompiledView, compileView } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 import type { StoredBatch } from './BatchViewStore';
-import { mergeView, type MergedView } from './mergeView';
-import { emptyBatch, type Handover, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
-import { reconcile, type ViewDrift } from './reconcile';
+import { dropUpTo, reconcileHandover } from './handOver';
+import { emptyBatch, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
+import { RecomputeScheduler } from './RecomputeScheduler';
+import { ServedViews } from './ServedViews';
+import { ViewCatalog } from './ViewCatalog';
 
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
-
-interface PublishedBatch {
-  w: Record<string, number>;
-  tallies: Map<string, Tally>;
-}
 
 const MAX_MESSAGES = 30;
 const MAX_HANDOVERS = 20;
@@ -29,19 +26,18 @@ const MAX_HANDOVERS = 20;
 export class Pipeline {
   private snap: PipelineSnapshot;
   private readonly listeners = new Set<(urgent: boolean) => void>();
-  private readonly compiled = new Map<string, CompiledView>();
-  private schemas: Record<string, DatasetSchema> = {};
-  private published: PublishedBatch | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<RecomputeResult> | null = null;
-  private again = false;
+  private readonly catalog = new ViewCatalog((v, message) => this.message('error', `view ${v.name}: ${message}`));
+  private readonly served = new ServedViews((v) => this.compiledFor(v));
+  private readonly scheduler: RecomputeScheduler<RecomputeResult>;
   private ingestHandle: WorkerHandle<IngestClient>;
   private batchHandle: WorkerHandle<BatchClient>;
+  private disposed = false;
 
   constructor(
     private readonly workers: PipelineWorkers,
     private readonly options: PipelineOptions,
   ) {
+    this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
     this.ingestHandle = this.startIngest();
     this.batchHandle = workers.batch();
     this.snap = {
@@ -71,12 +67,12 @@ export class Pipeline {
 
   private startIngest(): WorkerHandle<IngestClient> {
     const h = this.workers.ingest();
-    h.client.onEvent((e) => {
-      if (h !== this.ingestHandle) return; // a terminated worker's last words
-      if (e.type === 'snapshot') {
-        this.update({ ingest: e.status, speed: e.speed });
-        this.remerge();
-      } else this.message(e.type, e.message);
+    h.client.onEvent((e: IngestEvent) => {
+      if (h !== this.ingestHandle || this.disposed) return; // a terminated worker's last words
+      if (e.type !== 'snapshot') return this.message(e.type, e.message);
+      // One update, so listeners hear of each snapshot once.
+      this.snap = { ...this.snap, ingest: e.status, speed: e.speed };
+      this.update(this.merged());
     });
     return h;
   }
@@ -92,13 +88,25 @@ export class Pipeline {
       const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {} });
       if (stored) this.publishStored(stored, ingest.datasets);
       await batchReady;
-      await this.recomputeNow();
+      await this.scheduler.now();
       this.update({ phase: 'ready' });
-      this.schedule();
+      this.scheduler.start();
     } catch (e) {
       this.message('error', `pipeline failed to start: ${errorText(e)}`);
       this.update({ phase: 'failed' });
     }
+  }
+
+  /** Stops the schedule and both workers; the snapshot stays as it was. */
+  dispose(): void {
+    this.disposed = true;
+    this.scheduler.dispose();
+    const lost = new Error('the pipeline was stopped');
+    for (const h of [this.ingestHandle, this.batchHandle]) {
+      h.worker.terminate();
+      h.client.failAll(lost);
+    }
+    this.listeners.clear();
   }
 
   /**
@@ -107,20 +115,12 @@ export class Pipeline {
    * of that W, plus the speed layer's tally of everything since.
    */
   private publishStored(stored: StoredBatch, datasets: Record<string, { speedBase: number }>): void {
-    this.schemas = { ...stored.schemas, ...this.schemas };
+    this.catalog.learnSchemas(stored.schemas, true);
     const w: Record<string, number> = {};
     for (const [id, wd] of Object.entries(stored.w)) if (datasets[id]?.speedBase === wd) w[id] = wd;
-    const tallies = new Map<string, Tally>();
-    for (const v of this.snap.viewDefs) {
-      const rows = stored.rows[v.id];
-      const c = this.compiledFor(v);
-      if (rows && c && w[v.dataset] !== undefined) tallies.set(v.id, c.fromRows(rows));
-    }
-    if (tallies.size === 0) return;
-    this.published = { w, tallies };
-    this.update({ batch: { ...this.snap.batch, w, recomputedAt: stored.savedAt } });
+    if (this.served.publish(w, stored.rows, this.snap.viewDefs, true) === 0) return;
     this.message('info', 'serving the batch views saved before the reload while the batch layer reloads the log');
-    this.remerge();
+    this.update({ batch: { ...this.snap.batch, w, recomputedAt: stored.savedAt }, ...this.merged() });
   }
 
   private async initBatch(): Promise<void> {
@@ -150,7 +150,7 @@ export class Pipeline {
     }
     this.message('info', `${kind} worker restarted`);
     // The new worker's base is the log's end; a recompute brings batch there and the pair together again.
-    await this.recomputeNow().catch(() => undefined);
+    await this.scheduler.now().catch(() => undefined);
   }
 
   /** Teaching: the next recompute fails after loading and one query; the old batch views must stay. */
@@ -182,7 +182,7 @@ export class Pipeline {
 
   /** The schema of a dataset, once the log or the stream has told us. */
   schemaOf(dataset: string): DatasetSchema | null {
-    return this.schemas[dataset] ?? this.snap.ingest?.datasets[dataset]?.schema ?? null;
+    return this.catalog.schemaOf(dataset) ?? this.snap.ingest?.datasets[dataset]?.schema ?? null;
   }
 
   /**
@@ -192,7 +192,7 @@ export class Pipeline {
   async saveView(def: ViewDef): Promise<void> {
     const schema = this.schemaOf(def.dataset);
     if (!schema) throw new Error(`dataset ${def.dataset} is not known yet`);
-    compileView(def, schema);
+    compileView(def, schema); // throws a ViewError saying what to fix
     await this.options.store?.save(def);
     const others = this.snap.viewDefs.filter((v) => v.id !== def.id);
     await this.applyViews([...others, def], [...this.snap.userViewIds.filter((id) => id !== def.id), def.id]);
@@ -209,12 +209,12 @@ export class Pipeline {
 
   setBatchInterval(ms: number): void {
     this.update({ batchIntervalMs: ms }, true);
-    this.schedule();
+    this.scheduler.setInterval(ms);
   }
 
   setBatchPaused(paused: boolean): void {
     this.update({ batchPaused: paused }, true);
-    this.schedule();
+    this.scheduler.setPaused(paused);
   }
 
   /** Teaching control: a speed layer that loses every nth event, which reconciliation exposes. */
@@ -229,27 +229,14 @@ export class Pipeline {
    * views wholesale and hands the speed layer's events up to W over to them. A call while one runs
    * waits for it and runs once more, so "now" always means "including what arrived until now".
    */
-  async recomputeNow(): Promise<RecomputeResult> {
-    if (this.running) {
-      this.again = true;
-      const current = this.running;
-      await current.catch(() => undefined);
-      if (this.running && this.running !== current) return this.running;
-    }
-    this.again = false;
-    this.running = this.runRecompute();
-    try {
-      return await this.running;
-    } finally {
-      this.running = null;
-      if (this.again) void this.recomputeNow().catch(() => undefined);
-    }
+  recomputeNow(): Promise<RecomputeResult> {
+    return this.scheduler.now();
   }
 
   private async applyViews(views: ViewDef[], userViewIds: string[]): Promise<void> {
     this.update({ viewDefs: views, userViewIds });
     await Promise.all([this.batch.call('setViews', { views }), this.ingest.call('setViews', { views })]);
-    await this.recomputeNow().catch(() => undefined);
+    await this.scheduler.now().catch(() => undefined);
   }
 
   private async runRecompute(): Promise<RecomputeResult> {
@@ -264,113 +251,50 @@ export class Pipeline {
       this.message('error', `recompute failed, batch views unchanged: ${error}`);
       throw e;
     }
-    this.schemas = { ...this.schemas, ...r.schemas };
-    const tallies = new Map<string, Tally>();
-    for (const v of this.snap.viewDefs) {
-      const rows = r.views[v.id];
-      const c = this.compiledFor(v);
-      if (rows && c) tallies.set(v.id, c.fromRows(rows));
-    }
+    this.catalog.learnSchemas(r.schemas);
     const w: Record<string, number> = {};
     for (const [id, d] of Object.entries(r.datasets)) w[id] = d.w;
-    this.published = { w, tallies };
+    this.served.publish(w, r.views, this.snap.viewDefs);
     void this.options.batchViews?.save(r, this.snap.viewDefs).catch((e: unknown) => this.message('error', `could not save the batch views: ${errorText(e)}`));
     // Hand over: the speed layer drops seq <= W; until its next snapshot says so, the old pair stays on screen.
-    const handed = await Promise.all(Object.entries(w).map(async ([dataset, wd]) => ({ dataset, w: wd, ...(await this.ingest.call('dropUpTo', { dataset, w: wd })) })));
-    this.update({
-      batch: {
-        ...this.snap.batch,
-        w,
-        recomputedAt: Date.now(),
-        lastDurationMs: r.totalMs,
-        lastLoadMs: r.loadMs,
-        lastEventsLoaded: r.eventsLoaded,
-        recomputes: this.snap.batch.recomputes + 1,
-        running: false,
-        error: null,
-      },
-    });
-    this.remerge();
-    for (const h of handed) if (h.w > h.fromSeq) await this.reconcileHandover(h.dataset, h.fromSeq, h.w, h.events, h.handedOver);
+    const handed = await dropUpTo(this.ingest, w);
+    const batch = {
+      ...this.snap.batch,
+      w,
+      recomputedAt: Date.now(),
+      lastDurationMs: r.totalMs,
+      lastLoadMs: r.loadMs,
+      lastEventsLoaded: r.eventsLoaded,
+      recomputes: this.snap.batch.recomputes + 1,
+      running: false,
+      error: null,
+    };
+    this.update({ batch, ...this.merged() });
+    const compiled = this.snap.viewDefs.map((v) => this.compiledFor(v)).filter((c): c is CompiledView => c !== null);
+    for (const h of handed) {
+      if (h.w <= h.fromSeq) continue;
+      try {
+        const ho = await reconcileHandover(this.batch, compiled, h, Date.now());
+        this.update({ handovers: [ho, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
+        const drifted = ho.views.filter((d) => d.driftKeys > 0).map((d) => d.viewName);
+        if (!ho.ok) this.message('error', `reconciliation: the speed layer disagreed with batch on seq ${h.fromSeq + 1}..${h.w} (${drifted.join(', ')}); batch's figures now stand`);
+      } catch (e) {
+        this.message('error', `reconciliation of seq ${h.fromSeq + 1}..${h.w} failed: ${errorText(e)}`);
+      }
+    }
     const stats = await this.batch.call('stats', {}).catch(() => null);
     if (stats) this.update({ batch: { ...this.snap.batch, memoryBytes: stats.memoryBytes } });
     return r;
   }
 
-  /** Compares what the speed layer handed over with batch's answer for the same seq range. */
-  private async reconcileHandover(dataset: string, fromSeq: number, toSeq: number, events: number, handedOver: Record<string, TallyRows>): Promise<void> {
-    try {
-      const { views } = await this.batch.call('reconcile', { ranges: { [dataset]: { after: fromSeq, upto: toSeq } } });
-      const drifts: ViewDrift[] = [];
-      for (const v of this.snap.viewDefs) {
-        const c = this.compiledFor(v);
-        const rows = views[v.id];
-        if (v.dataset !== dataset || !c || !rows) continue;
-        drifts.push(reconcile(c, c.fromRows(rows), rowsToTally(handedOver[v.id] ?? [])));
-      }
-      const h: Handover = { at: Date.now(), dataset, fromSeq, toSeq, events, views: drifts, ok: drifts.every((d) => d.driftKeys === 0) };
-      this.update({ handovers: [h, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
-      if (!h.ok)
-        this.message(
-          'error',
-          `reconciliation: the speed layer disagreed with batch on seq ${fromSeq + 1}..${toSeq} (${drifts
-            .filter((d) => d.driftKeys > 0)
-            .map((d) => d.viewName)
-            .join(', ')}); batch's figures now stand`,
-        );
-    } catch (e) {
-      this.message('error', `reconciliation of seq ${fromSeq + 1}..${toSeq} failed: ${errorText(e)}`);
-    }
-  }
-
   private compiledFor(v: ViewDef): CompiledView | null {
-    const schema = this.schemaOf(v.dataset);
-    if (!schema) return null;
-    let c = this.compiled.get(v.id);
-    if (!c || c.view !== v) {
-      try {
-        c = compileView(v, schema);
-      } catch (e) {
-        this.message('error', `view ${v.name}: ${errorText(e)}`);
-        return null;
-      }
-      this.compiled.set(v.id, c);
-    }
-    return c;
+    return this.catalog.compiledFor(v, this.schemaOf(v.dataset));
   }
 
-  /**
-   * Merges batch and speed per view, but only from a consistent pair: batch at W and a speed
-   * snapshot that excludes exactly seq <= W. Otherwise the view keeps its last consistent merge.
-   */
-  private remerge(): void {
-    const pub = this.published;
-    const speed = this.snap.speed;
-    if (!pub || !speed) return;
-    const views: Record<string, MergedView> = {};
-    for (const v of this.snap.viewDefs) {
-      const c = this.compiledFor(v);
-      const batchTally = pub.tallies.get(v.id);
-      if (!c || !batchTally) continue;
-      const w = pub.w[v.dataset] ?? 0;
-      const base = speed.datasets[v.dataset]?.baseW ?? 0;
-      const previous = this.snap.views[v.id];
-      if (base !== w) {
-        if (previous) views[v.id] = previous;
-        continue;
-      }
-      views[v.id] = mergeView(c, batchTally, rowsToTally(speed.views[v.id] ?? []), w);
-    }
-    this.update({ views, mergedAt: Date.now() });
-  }
-
-  private schedule(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.snap.batchPaused || this.snap.phase === 'failed') return;
-    this.timer = setInterval(() => {
-      if (!this.running) void this.recomputeNow().catch(() => undefined);
-    }, this.snap.batchIntervalMs);
+  /** The merged views for the snapshot, when batch and speed form a consistent pair. */
+  private merged(): Partial<PipelineSnapshot> {
+    const views = this.served.merge(this.snap.viewDefs, this.snap.speed, this.snap.views);
+    return views ? { views, mergedAt: Date.now() } : {};
   }
 
   private message(level: PipelineMessage['level'], text: string): void {

@@ -4,6 +4,7 @@
  * seq range). Drift is normally zero; anything else is shown, never hidden.
  */
 import type { CompiledView, Tally } from '../views/compileView';
+import { isInexact, MEASURES } from '../views/measures';
 import type { KeyValue } from '../views/ViewDef';
 
 /** Relative tolerance for floating-point sums, whose last bits depend on the order of addition. */
@@ -37,8 +38,8 @@ function differs(a: number | null, b: number | null, inexact: boolean): boolean 
 /** Compares speed's hand-over tally with batch's tally of the same seq range, per key and measure. */
 export function reconcile(c: CompiledView, batch: Tally, speed: Tally, maxExamples = 3): ViewDrift {
   const keys = new Set([...batch.keys(), ...speed.keys()]);
-  // A measure is inexact when its finalized value comes from a floating-point sum.
-  const inexactMeasure = c.view.measures.map((m) => m.op === 'sum' || m.op === 'avg');
+  const kinds = c.view.measures.map((m) => MEASURES[m.op]);
+  const inexactMeasure = kinds.map(isInexact);
   let driftKeys = 0;
   let maxAbsDrift = 0;
   const examples: DriftExample[] = [];
@@ -52,9 +53,9 @@ export function reconcile(c: CompiledView, batch: Tally, speed: Tally, maxExampl
     c.view.measures.forEach((m, i) => {
       const x = bv[i] ?? null;
       const y = sv[i] ?? null;
-      // A key one side lacks counts as zero events there.
-      const xa = x ?? (m.op === 'count' || m.op === 'count_distinct' ? 0 : null);
-      const ya = y ?? (m.op === 'count' || m.op === 'count_distinct' ? 0 : null);
+      // A key one side lacks holds no events there.
+      const xa = b ? x : kinds[i]!.empty;
+      const ya = s ? y : kinds[i]!.empty;
       if (!differs(xa, ya, inexactMeasure[i]!)) return;
       drifted = true;
       maxAbsDrift = Math.max(maxAbsDrift, Math.abs((xa ?? 0) - (ya ?? 0)));

@@ -5,7 +5,7 @@ import { shopBatch } from '../testing/events';
 import { expectTalliesEqual } from '../testing/tallies';
 import { compileView, type Tally } from '../views/compileView';
 import { DEFAULT_VIEWS } from '../views/defaultViews';
-import { rowsToTally, SpeedLayer } from './SpeedLayer';
+import { SpeedLayer } from './SpeedLayer';
 
 const views = DEFAULT_VIEWS.map((v) => compileView(v, SHOP_SCHEMA));
 
@@ -33,7 +33,7 @@ describe('SpeedLayer', () => {
   it('tallies every appended event once, per view', () => {
     const snap = layerWith(batches).snapshot();
     views.forEach((v, i) => {
-      expectTalliesEqual(rowsToTally(snap.views[v.view.id]!), tallyOf(i, batches), v.view.id, { inexact: v.inexactParts, scale: 1e6 });
+      expectTalliesEqual(snap.views[v.view.id]!, tallyOf(i, batches), v.view.id, { inexact: v.inexactParts, scale: 1e6 });
     });
     expect(snap.datasets.shop).toMatchObject({ baseW: 0, lastSeq: 125, events: 125, chunks: 3, oldestAppendedAt: 1001 });
   });
@@ -45,7 +45,7 @@ describe('SpeedLayer', () => {
     expect(straddled).toBe(false);
     views.forEach((v, i) => {
       expectTalliesEqual(handedOver.get(v.view.id)!, tallyOf(i, batches.slice(0, 2)), `handed over ${v.view.id}`, { inexact: v.inexactParts, scale: 1e6 });
-      expectTalliesEqual(rowsToTally(s.snapshot().views[v.view.id]!), tallyOf(i, batches.slice(2)), `kept ${v.view.id}`, { inexact: v.inexactParts, scale: 1e6 });
+      expectTalliesEqual(s.snapshot().views[v.view.id]!, tallyOf(i, batches.slice(2)), `kept ${v.view.id}`, { inexact: v.inexactParts, scale: 1e6 });
     });
     expect(s.snapshot().datasets.shop).toMatchObject({ baseW: 65, events: 60, oldestAppendedAt: 1066 });
   });

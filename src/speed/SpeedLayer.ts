@@ -6,7 +6,7 @@
  * the serving layer can reconcile it with batch's answer for the same events.
  */
 import { filterBatch, type ColumnBatch } from '../protocol/schema';
-import { keyString, type CompiledView, type Group, type Tally } from '../views/compileView';
+import type { CompiledView, Tally } from '../views/compileView';
 
 interface Chunk {
   firstSeq: number;
@@ -15,9 +15,6 @@ interface Chunk {
   appendedAt: number;
   tallies: Map<string, Tally>;
 }
-
-/** A tally as it crosses a worker boundary: plain arrays, no Map. */
-export type TallyRows = Group[];
 
 export interface SpeedDatasetState {
   /** Events with seq <= baseW are excluded (they belong to batch). */
@@ -30,19 +27,16 @@ export interface SpeedDatasetState {
   oldestAppendedAt: number | null;
 }
 
+/**
+ * The speed views as they cross to the main thread. Each view is its Tally itself: structured clone
+ * copies a Map (and the Sets of count distinct) as it is, so the serving layer merges what arrives
+ * without rebuilding a key string per group on every snapshot.
+ */
 export interface SpeedSnapshot {
   /** Non-null while the layer is deliberately faulty: it drops every nth event. */
   faultDropEvery: number | null;
   datasets: Record<string, SpeedDatasetState>;
-  views: Record<string, TallyRows>;
-}
-
-export function tallyToRows(t: Tally): TallyRows {
-  return [...t.values()];
-}
-
-export function rowsToTally(rows: TallyRows): Tally {
-  return new Map(rows.map((g) => [keyString(g.key), g]));
+  views: Record<string, Tally>;
 }
 
 export class SpeedLayer {
@@ -166,7 +160,7 @@ export class SpeedLayer {
   }
 
   /**
-   * The speed view: every chunk's tally folded, per view. The groups are live objects: clone them
+   * The speed view: every chunk's tally folded, per view. The tallies are live objects: clone them
    * (postMessage does) before the next `add`.
    */
   snapshot(): SpeedSnapshot {
@@ -181,8 +175,8 @@ export class SpeedLayer {
         oldestAppendedAt: list[0]?.appendedAt ?? null,
       };
     }
-    const views: Record<string, TallyRows> = {};
-    for (const v of this.views) views[v.view.id] = tallyToRows(this.totals.get(v.view.id) ?? new Map());
+    const views: Record<string, Tally> = {};
+    for (const v of this.views) views[v.view.id] = this.totals.get(v.view.id) ?? new Map();
     return { faultDropEvery: this.dropEvery, datasets, views };
   }
 }

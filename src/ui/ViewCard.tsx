@@ -136,7 +136,7 @@ export function ViewCard({
       </p>
       {notes.map((n) => (
         <p key={n} className="hint">
-          Count distinct is {n}.
+          {n}
         </p>
       ))}
       <p className="hint">

@@ -29,8 +29,15 @@ export interface MeasureKind {
   inexact?: readonly number[];
   /** Which field types it accepts. */
   accepts: 'number' | 'any';
-  /** What the user should know about its cost, if anything. */
+  /** Its value for a key that holds no events: 0 for counts, null (no value) for the others. */
+  empty: 0 | null;
+  /** What the user should know about its cost, if anything, as a sentence. */
   note?: string;
+}
+
+/** Whether a measure's finalized value comes from a floating-point sum (equal across paths only within a tolerance). */
+export function isInexact(kind: MeasureKind): boolean {
+  return (kind.inexact?.length ?? 0) > 0;
 }
 
 const num = (v: SqlValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));
@@ -47,6 +54,7 @@ const count: MeasureKind = {
   fromSql: ([n]) => [num(n)],
   finalize: (s, o) => s[o] as number,
   accepts: 'any',
+  empty: 0,
 };
 
 /** sum and avg carry (sum, count) so that merging is exact and avg is never an average of averages. */
@@ -66,6 +74,7 @@ function sumLike(finalize: (sum: number, n: number) => number): MeasureKind {
     finalize: (s, o) => ((s[o + 1] as number) === 0 ? null : finalize(s[o] as number, s[o + 1] as number)),
     inexact: [0],
     accepts: 'number',
+    empty: null,
   };
 }
 
@@ -82,6 +91,7 @@ function extreme(pick: (a: number, b: number) => number, empty: number, sqlFn: s
     fromSql: ([v]) => [v === null || v === undefined ? empty : Number(v)],
     finalize: (s, o) => (s[o] === empty ? null : (s[o] as number)),
     accepts: 'number',
+    empty: null,
   };
 }
 
@@ -105,7 +115,8 @@ const countDistinct: MeasureKind = {
   fromSql: ([list]) => [new Set((Array.isArray(list) ? list : []).filter((v): v is string | number => v !== null).map(normalize))],
   finalize: (s, o) => (s[o] as Set<string | number>).size,
   accepts: 'any',
-  note: 'exact: keeps every distinct value per group in memory (tens of bytes each), in both layers',
+  empty: 0,
+  note: 'Count distinct is exact: it keeps every distinct value per group in memory (tens of bytes each), in both layers.',
 };
 
 export const MEASURES: Readonly<Record<MeasureOp, MeasureKind>> = {

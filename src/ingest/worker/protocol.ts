@@ -1,6 +1,7 @@
 /** The ingest worker's protocol: it owns the socket, the log appends and the speed layer. */
 import type { DatasetSchema } from '../../protocol/schema';
-import type { SpeedSnapshot, TallyRows } from '../../speed/SpeedLayer';
+import type { SpeedSnapshot } from '../../speed/SpeedLayer';
+import type { Tally } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 
 /** `elsewhere`: another tab holds the workspace's writer role and reads the stream; this one follows the log. */
@@ -13,6 +14,13 @@ export interface StreamStatus {
   gapEvents: number;
   /** Events that arrived unreadable or invalid and were never appended. */
   rejectedEvents: number;
+}
+
+/** What the page shows of a dataset's log. */
+export interface DatasetStatus {
+  highWater: number;
+  segments: number;
+  schema: DatasetSchema;
 }
 
 export interface IngestStatus {
@@ -29,7 +37,7 @@ export interface IngestStatus {
   /** Received but not yet durable (and so not yet acknowledged nor tallied). */
   pending: number;
   streams: Record<string, StreamStatus>;
-  datasets: Record<string, { highWater: number; segments: number; schema: DatasetSchema }>;
+  datasets: Record<string, DatasetStatus>;
 }
 
 export type IngestMethods = {
@@ -43,7 +51,7 @@ export type IngestMethods = {
   };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
   /** Batch published views at `w`: hand over the speed state for seq <= w and return what it held. */
-  dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, TallyRows>; fromSeq: number; events: number } };
+  dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, Tally>; fromSeq: number; events: number } };
   /** Teaching control: make the speed layer drop every nth event (null: healthy). Batch corrects it. */
   setSpeedFault: { req: { dropEvery: number | null }; res: null };
   connect: { req: { url: string }; res: null };

@@ -1,0 +1,85 @@
+/**
+ * The speed layer as the ingest worker feeds it: which datasets and views it tallies, and catching
+ * it up from the log (after a reload past restored batch views, a change of views, a follower's
+ * catch-up, or a hand-over that split a compacted segment).
+ */
+import type { EventLog } from '../../log/EventLog';
+import { decodeSegment } from '../../log/segmentCodec';
+import { sliceBatch, type DatasetSchema } from '../../protocol/schema';
+import { SpeedLayer } from '../../speed/SpeedLayer';
+import { compileView, type CompiledView } from '../../views/compileView';
+import type { ViewDef } from '../../views/ViewDef';
+
+export class SpeedFeed {
+  readonly speed = new SpeedLayer();
+  private readonly schemas = new Map<string, DatasetSchema>();
+  private views: ViewDef[] = [];
+
+  constructor(private readonly log: () => EventLog) {}
+
+  knows(datasetId: string): boolean {
+    return this.schemas.has(datasetId);
+  }
+
+  datasets(): string[] {
+    return [...this.schemas.keys()];
+  }
+
+  schemaOf(datasetId: string): DatasetSchema {
+    const s = this.schemas.get(datasetId);
+    if (!s) throw new Error(`unknown dataset ${datasetId}`);
+    return s;
+  }
+
+  /** Starts tallying a dataset past `base`; its views compile now that its schema is known. */
+  addDataset(datasetId: string, schema: DatasetSchema, base: number): void {
+    this.schemas.set(datasetId, schema);
+    this.speed.reset(datasetId, base);
+    this.setViews(this.views);
+  }
+
+  /** Compiles the views of known datasets; returns the ones that do not compile, by id. */
+  setViews(views: ViewDef[]): Record<string, string> {
+    this.views = views;
+    const errors: Record<string, string> = {};
+    const compiled: CompiledView[] = [];
+    for (const v of views) {
+      const schema = this.schemas.get(v.dataset);
+      if (!schema) continue; // compiled once the dataset exists
+      try {
+        compiled.push(compileView(v, schema));
+      } catch (e) {
+        errors[v.id] = e instanceof Error ? e.message : String(e);
+      }
+    }
+    this.speed.setViews(compiled);
+    return errors;
+  }
+
+  /** Forgets the dataset's tally and re-tallies the log past the speed layer's base. */
+  async rebuild(datasetId: string): Promise<void> {
+    if (!this.knows(datasetId)) return;
+    const base = this.speed.baseOf(datasetId);
+    this.speed.reset(datasetId, base);
+    await this.tallyFromLog(datasetId, base);
+  }
+
+  /** Tallies the log's events past seq `from`; returns how many. */
+  async tallyFromLog(datasetId: string, from: number): Promise<number> {
+    const schema = this.schemaOf(datasetId);
+    let n = 0;
+    for (const seg of await this.log().segmentsOverlapping(datasetId, from, Number.MAX_SAFE_INTEGER)) {
+      const { batch } = decodeSegment(schema, seg.bytes);
+      const skip = Math.max(0, from + 1 - seg.firstSeq);
+      if (skip >= batch.count) continue;
+      this.speed.add(datasetId, seg.firstSeq + skip, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
+      n += batch.count - skip;
+    }
+    return n;
+  }
+
+  /** Tallies what the log holds past what this layer has seen (another tab's appends). */
+  catchUp(datasetId: string): Promise<number> {
+    return this.tallyFromLog(datasetId, this.speed.endOf(datasetId));
+  }
+}

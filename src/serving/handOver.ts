@@ -1,0 +1,41 @@
+/**
+ * The hand-over at a new watermark: the speed layer drops the events batch now covers and returns
+ * what it had counted for them; batch answers the same compiled SQL over exactly that seq range; any
+ * difference is drift, shown and never hidden (batch's figures stand either way).
+ */
+import type { BatchClient } from '../batch/BatchClient';
+import type { IngestClient } from '../ingest/IngestClient';
+import type { CompiledView, Tally } from '../views/compileView';
+import type { Handover } from './pipelineTypes';
+import { reconcile, type ViewDrift } from './reconcile';
+
+/** What the speed layer handed over for one dataset: its tally of seq in (fromSeq, w]. */
+export interface HandedOver {
+  dataset: string;
+  w: number;
+  fromSeq: number;
+  events: number;
+  tallies: Record<string, Tally>;
+}
+
+/** Tells the speed layer that batch now covers seq <= w, per dataset; returns what each handed over. */
+export function dropUpTo(ingest: IngestClient, w: Record<string, number>): Promise<HandedOver[]> {
+  return Promise.all(
+    Object.entries(w).map(async ([dataset, wd]) => {
+      const r = await ingest.call('dropUpTo', { dataset, w: wd });
+      return { dataset, w: wd, fromSeq: r.fromSeq, events: r.events, tallies: r.handedOver };
+    }),
+  );
+}
+
+/** Compares what the speed layer handed over with batch's answer for the same seq range, per view. */
+export async function reconcileHandover(batch: BatchClient, views: readonly CompiledView[], h: HandedOver, at: number): Promise<Handover> {
+  const { views: rows } = await batch.call('reconcile', { ranges: { [h.dataset]: { after: h.fromSeq, upto: h.w } } });
+  const drifts: ViewDrift[] = [];
+  for (const c of views) {
+    const r = rows[c.view.id];
+    if (c.view.dataset !== h.dataset || !r) continue;
+    drifts.push(reconcile(c, c.fromRows(r), h.tallies[c.view.id] ?? new Map()));
+  }
+  return { at, dataset: h.dataset, fromSeq: h.fromSeq, toSeq: h.w, events: h.events, views: drifts, ok: drifts.every((d) => d.driftKeys === 0) };
+}
