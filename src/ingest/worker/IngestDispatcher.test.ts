@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../log/EventLog';
 import { LogDb } from '../../log/LogDb';
-import type { ColumnBatch } from '../../protocol/schema';
+import type { Column, ColumnBatch } from '../../protocol/schema';
 import { SHOP_SCHEMA } from '../../protocol/shop';
 import { shopBatch } from '../../testing/events';
 import { expectTalliesEqual } from '../../testing/tallies';
@@ -125,7 +125,7 @@ describe('IngestDispatcher', () => {
     const replay: ColumnBatch = {
       count: 50,
       ts: [...overlap.ts.slice(100), ...batches[1]!.ts],
-      columns: Object.fromEntries(Object.keys(overlap.columns).map((k) => [k, [...overlap.columns[k]!.slice(100), ...batches[1]!.columns[k]!]])),
+      columns: Object.fromEntries(Object.keys(overlap.columns).map((k) => [k, [...overlap.columns[k]!.slice(100), ...batches[1]!.columns[k]!] as Column])),
     };
     s.events('shop', 100, replay);
     await until(() => s.acks('shop').includes(150));
