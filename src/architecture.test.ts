@@ -1,9 +1,12 @@
 /**
- * Keeps the layers honest: imports point one way, down the stack, and React stays in src/ui.
+ * Keeps the layers honest: imports point one way, down the stack, React stays in src/ui, and src/protocol
+ * (shared with the server) names no DOM or Node type.
  * protocol <- log, views <- speed, batch <- ingest <- serving <- ui; server/ imports only src/protocol.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '..');
@@ -36,6 +39,35 @@ function layerOf(file: string): string | null {
   return rel.includes('/') ? rel.split('/')[0]! : null;
 }
 
+/** Compiles `files` (plus `extra`, in memory) with only the given libs and no @types; returns the diagnostics as text. */
+function compile(files: string[], lib: string[], extra: Record<string, string> = {}): string[] {
+  const options: ts.CompilerOptions = {
+    lib,
+    types: [],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    // Else `import 'node:fs'` (a side-effect import) would compile even without Node's types.
+    noUncheckedSideEffectImports: true,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    module: ts.ModuleKind.ESNext,
+    target: ts.ScriptTarget.ES2022,
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, language, ...rest) => (name in extra ? ts.createSourceFile(name, extra[name]!, language) : getSourceFile(name, language, ...rest));
+  host.fileExists = (name) => name in extra || fileExists(name);
+  host.readFile = (name) => extra[name] ?? readFile(name);
+  const program = ts.createProgram([...files, ...Object.keys(extra)], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file ? `${relative(ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : '';
+    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+const PROTOCOL = join(ROOT, 'src/protocol');
+const protocolFiles = () => files(PROTOCOL).filter((f) => !/\.test(-d)?\.ts$/.test(f));
+
 describe('architecture', () => {
   it('src layers import only the layers below them', () => {
     const bad: string[] = [];
@@ -67,6 +99,29 @@ describe('architecture', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  // The server imports src/protocol too: a DOM or Node type there would compile in one runtime only.
+  it('src/protocol compiles with neither DOM nor Node types', () => {
+    expect(protocolFiles().length).toBeGreaterThan(0);
+    expect(compile(protocolFiles(), ['lib.es2023.d.ts'])).toEqual([]);
+  });
+
+  it('src/protocol imports no Node module', () => {
+    const node = new Set(builtinModules);
+    const bad = protocolFiles().flatMap((f) => {
+      const dynamic = [...readFileSync(f, 'utf8').matchAll(/\bimport\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+      return [...imports(f), ...dynamic].filter((s) => s.startsWith('node:') || node.has(s)).map((s) => `${relative(ROOT, f)} imports ${s}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it("the RPC port type fits a Worker, a MessagePort and a worker's global scope", () => {
+    const check = (name: string, lib: string, text: string) => compile([], ['lib.es2023.d.ts', lib], { [join(PROTOCOL, name)]: `import type { PortLike } from './rpc';\n${text}` });
+    expect(check('__dom_check.ts', 'lib.dom.d.ts', 'declare const w: Worker, p: MessagePort;\nexport const ports: PortLike[] = [w, p];')).toEqual([]);
+    expect(check('__worker_check.ts', 'lib.webworker.d.ts', 'export const port: PortLike = self as DedicatedWorkerGlobalScope;')).toEqual([]);
+    // And the checks can fail: something that only posts is no port.
+    expect(check('__bad_check.ts', 'lib.dom.d.ts', 'export const port: PortLike = { postMessage() {} };')).not.toEqual([]);
   });
 
   it('finds the imports it checks (the check itself works)', () => {

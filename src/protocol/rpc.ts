@@ -3,6 +3,9 @@
  * `{messageId, type, data}`, responses `{requestId, ok, data | error}`, errors as `{name, message, stack}`,
  * and unsolicited events from the worker. Each worker declares its methods and events in its own
  * protocol.ts; this file only moves them.
+ *
+ * Imported by the server too, so it names no DOM or Node type: the port, its events and transfer lists
+ * are the structural minimum we read (src/architecture.test.ts compiles this folder without either).
  */
 
 /** A worker's methods: request and response payload per method name. */
@@ -22,10 +25,26 @@ export type RpcResponse = { kind: 'response'; requestId: number; ok: true; data:
 
 export type RpcEventMessage<E> = { kind: 'event'; event: E };
 
-/** The part of Worker / DedicatedWorkerGlobalScope / MessagePort we use. */
+/** Objects whose ownership moves with a message (ArrayBuffer, MessagePort, …); the platform checks them. */
+export type TransferList = readonly object[];
+
+/**
+ * What we read of a port's events: `data` of a MessageEvent, `message` of an ErrorEvent. `type` is
+ * there so that a plain Event (a worker script that failed to load fires one) fits as well.
+ */
+export interface PortEvent {
+  readonly type: string;
+  readonly data?: unknown;
+  readonly message?: unknown;
+}
+
+/**
+ * The part of Worker / DedicatedWorkerGlobalScope / MessagePort we use. `error` and `messageerror`
+ * matter on the caller's side: the worker died (or never started), or a reply could not be read.
+ */
 export interface PortLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  postMessage(message: unknown, transfer?: TransferList): void;
+  addEventListener(type: 'message' | 'messageerror' | 'error', listener: (ev: PortEvent) => void): void;
 }
 
 export type Handlers<M extends Methods> = {
@@ -38,10 +57,10 @@ export function toRpcError(e: unknown): RpcError {
 }
 
 /** Worker side: answers requests with the handlers; returns a function to emit events. */
-export function serveRpc<M extends Methods, E>(port: PortLike, handlers: Handlers<M>): (event: E, transfer?: Transferable[]) => void {
-  port.addEventListener('message', (ev: MessageEvent) => {
-    const req = ev.data as RpcRequest<M>;
-    if (!req || req.kind !== 'request') return;
+export function serveRpc<M extends Methods, E>(port: PortLike, handlers: Handlers<M>): (event: E, transfer?: TransferList) => void {
+  port.addEventListener('message', (ev) => {
+    const req = ev.data as RpcRequest<M> | null | undefined;
+    if (req?.kind !== 'request') return;
     const handler = handlers[req.type] as (data: unknown) => unknown;
     Promise.resolve()
       .then(() => {
@@ -53,7 +72,17 @@ export function serveRpc<M extends Methods, E>(port: PortLike, handlers: Handler
         (e: unknown) => port.postMessage({ kind: 'response', requestId: req.messageId, ok: false, error: toRpcError(e) } satisfies RpcResponse),
       );
   });
-  return (event: E, transfer?: Transferable[]) => port.postMessage({ kind: 'event', event } satisfies RpcEventMessage<E>, transfer ?? []);
+  return (event: E, transfer?: TransferList) => port.postMessage({ kind: 'event', event } satisfies RpcEventMessage<E>, transfer ?? []);
+}
+
+/** Why a worker reported an error, in words: an ErrorEvent has a message, a failed load has none. */
+function errorText(ev: PortEvent): string {
+  return typeof ev.message === 'string' && ev.message !== '' ? ev.message : 'its script failed to load or it crashed (the browser console has the details)';
+}
+
+export interface RpcClientOptions {
+  /** Names the worker in errors: "the ingest worker failed: …". */
+  name?: string;
 }
 
 /** Caller side: a pending-promise map keyed by message id. */
@@ -61,12 +90,27 @@ export class RpcClient<M extends Methods, E> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(event: E) => void>();
+  private failure: Error | null = null;
+  private readonly label: string;
 
-  constructor(private readonly port: PortLike) {
-    port.addEventListener('message', (ev: MessageEvent) => this.receive(ev.data as RpcResponse | RpcEventMessage<E>));
+  constructor(
+    private readonly port: PortLike,
+    options: RpcClientOptions = {},
+  ) {
+    this.label = options.name ? `the ${options.name} worker` : 'the worker';
+    port.addEventListener('message', (ev) => this.receive(ev.data as RpcResponse | RpcEventMessage<E> | null | undefined));
+    // Without these a worker that never started (or died) would leave every call pending for ever.
+    port.addEventListener('error', (ev) => this.failAll(new Error(`${this.label} failed: ${errorText(ev)}`)));
+    port.addEventListener('messageerror', () => this.failAll(new Error(`${this.label} failed: a message from it could not be deserialized`)));
   }
 
-  call<K extends keyof M & string>(type: K, data: M[K]['req'], transfer: Transferable[] = []): Promise<M[K]['res']> {
+  /** Why this client gave up on its worker, or null while it has not. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  call<K extends keyof M & string>(type: K, data: M[K]['req'], transfer: TransferList = []): Promise<M[K]['res']> {
+    if (this.failure) return Promise.reject(this.failure);
     const messageId = this.nextId++;
     return new Promise<M[K]['res']>((resolve, reject) => {
       this.pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject });
@@ -79,13 +123,17 @@ export class RpcClient<M extends Methods, E> {
     return () => this.listeners.delete(listener);
   }
 
-  /** Rejects every call in flight, e.g. when the worker died. */
+  /**
+   * Gives up on the worker (it died, or was terminated): rejects every call in flight and every later
+   * one with `error`. The first error stays: it is the cause, later ones are its echoes.
+   */
   failAll(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
+    this.failure ??= error;
+    for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
   }
 
-  private receive(msg: RpcResponse | RpcEventMessage<E>): void {
+  private receive(msg: RpcResponse | RpcEventMessage<E> | null | undefined): void {
     if (!msg) return;
     if (msg.kind === 'event') {
       for (const l of this.listeners) l(msg.event);

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { type PortEvent, type PortLike, RpcClient, serveRpc } from './rpc';
+
+type TestMethods = {
+  double: { req: number; res: number };
+  fail: { req: string; res: never };
+};
+
+/** A worker as the page sees it, that can die: it dispatches what a real Worker would. */
+class FakeWorker implements PortLike {
+  readonly posted: unknown[] = [];
+  private readonly listeners = new Map<string, ((ev: PortEvent) => void)[]>();
+
+  postMessage(message: unknown): void {
+    this.posted.push(message);
+  }
+
+  addEventListener(type: string, listener: (ev: PortEvent) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+
+  dispatch(ev: PortEvent): void {
+    for (const l of this.listeners.get(ev.type) ?? []) l(ev);
+  }
+}
+
+/** Settles to 'pending' if the promise has not settled after the microtasks queued so far. */
+async function state(p: Promise<unknown>): Promise<unknown> {
+  return Promise.race([
+    p.then(
+      (v) => ({ resolved: v }),
+      (e: Error) => ({ rejected: e.message }),
+    ),
+    new Promise((r) => setTimeout(() => r('pending'), 0)),
+  ]);
+}
+
+describe('RpcClient and serveRpc over a MessageChannel', () => {
+  function connect() {
+    const channel = new MessageChannel();
+    serveRpc<TestMethods, string>(channel.port2, {
+      double: (n) => n * 2,
+      fail: (why) => {
+        throw new RangeError(why);
+      },
+    });
+    const client = new RpcClient<TestMethods, string>(channel.port1, { name: 'test' });
+    return { channel, client };
+  }
+
+  it('answers a call', async () => {
+    const { channel, client } = connect();
+    await expect(client.call('double', 21)).resolves.toBe(42);
+    channel.port1.close();
+  });
+
+  it('rejects a call whose handler threw, with its name and message, and goes on answering', async () => {
+    const { channel, client } = connect();
+    const err = await client.call('fail', 'no such view').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).toBe('RangeError');
+    expect((err as Error).message).toBe('no such view');
+    expect(client.failed).toBeNull();
+    await expect(client.call('double', 2)).resolves.toBe(4);
+    channel.port1.close();
+  });
+});
+
+describe('RpcClient when its worker dies', () => {
+  it('rejects every pending call and every later one when the worker reports an error', async () => {
+    const worker = new FakeWorker();
+    const client = new RpcClient<TestMethods, never>(worker, { name: 'ingest' });
+    const a = client.call('double', 1);
+    const b = client.call('double', 2);
+    expect(await state(a)).toBe('pending');
+
+    worker.dispatch({ type: 'error', message: 'Uncaught SyntaxError: Unexpected token' });
+    expect(await state(a)).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
+    expect(await state(b)).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
+    expect(await state(client.call('double', 3))).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
+    expect(worker.posted).toHaveLength(2);
+    expect(client.failed?.message).toMatch(/^the ingest worker failed/);
+  });
+
+  it('says so when a script that failed to load fires a plain error event, without a message', async () => {
+    const worker = new FakeWorker();
+    const client = new RpcClient<TestMethods, never>(worker, { name: 'batch' });
+    const a = client.call('double', 1);
+    worker.dispatch({ type: 'error' });
+    expect(await state(a)).toEqual({ rejected: expect.stringMatching(/^the batch worker failed: its script failed to load/) });
+  });
+
+  it('gives up on a messageerror too: the reply it carried is lost', async () => {
+    const worker = new FakeWorker();
+    const client = new RpcClient<TestMethods, never>(worker, { name: 'batch' });
+    const a = client.call('double', 1);
+    worker.dispatch({ type: 'messageerror', data: null });
+    expect(await state(a)).toEqual({ rejected: 'the batch worker failed: a message from it could not be deserialized' });
+    expect(await state(client.call('double', 2))).toEqual({ rejected: 'the batch worker failed: a message from it could not be deserialized' });
+  });
+
+  it('keeps the first cause when failed again (a restart after the worker died)', async () => {
+    const worker = new FakeWorker();
+    const client = new RpcClient<TestMethods, never>(worker, { name: 'ingest' });
+    worker.dispatch({ type: 'error', message: 'boom' });
+    client.failAll(new Error('the ingest worker was restarted'));
+    expect(await state(client.call('double', 1))).toEqual({ rejected: 'the ingest worker failed: boom' });
+  });
+
+  it('still answers through a fake port until then', async () => {
+    const worker = new FakeWorker();
+    const client = new RpcClient<TestMethods, never>(worker);
+    const a = client.call('double', 5);
+    const req = worker.posted[0] as { messageId: number };
+    worker.dispatch({ type: 'message', data: { kind: 'response', requestId: req.messageId, ok: true, data: 10 } });
+    expect(await state(a)).toEqual({ resolved: 10 });
+  });
+});
