@@ -122,7 +122,7 @@ describe('stream server', () => {
       accepted: 0,
       errors: [
         { line: 2, error: 'not valid JSON' },
-        { line: 3, error: '"amount" must be a number' },
+        { line: 3, error: '"amount" must be a number, got "ten"' },
         { line: 4, error: 'ts 9000000000000000 is outside 1900..2200' },
         { line: 5, error: 'unknown field "evil"' },
       ],

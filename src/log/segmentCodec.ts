@@ -5,7 +5,7 @@
  */
 import { Dictionary, Float64, Int16, Int32, Int64, Int8, Table, Utf8, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 import { StringDictionary } from '../protocol/dictionary';
-import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
+import { columnOf, newColumns, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
 
 /** Arrow's validity bitmap for `col`, built only when it holds nulls (rare: most columns are dense). */
 function validityBitmap(col: readonly unknown[], nullCount: number): Uint8Array | undefined {
@@ -73,12 +73,12 @@ function seqColumn(firstSeq: number, count: number): BigInt64Array {
 /** Encodes events `firstSeq..firstSeq+count-1` of one schema as Arrow IPC stream bytes. */
 export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, firstSeq: number): Uint8Array {
   const seq = seqColumn(firstSeq, batch.count);
-  const vectors: Record<string, Vector> = {
-    seq: makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seq })),
-    ts: makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: new Float64Array(batch.ts) })),
-  };
+  // No prototype: a field named `__proto__` would otherwise set it and vanish from the table.
+  const vectors = Object.create(null) as Record<string, Vector>;
+  vectors.seq = makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seq }));
+  vectors.ts = makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: new Float64Array(batch.ts) }));
   schema.fields.forEach((f, i) => {
-    const col = batch.columns[f.name] ?? [];
+    const col = columnOf(batch, f.name) ?? [];
     vectors[f.name] = f.type === 'number' ? numberVector(col as (number | null)[]) : stringVector(col as (string | null)[], i);
   });
   return tableToIPC(new Table(vectors), 'stream');
@@ -108,7 +108,7 @@ export function decodeSegment(schema: DatasetSchema, bytes: Uint8Array): { seq: 
   const table = tableFromIPC(bytes);
   const seq = Array.from(table.getChild('seq')?.toArray() as BigInt64Array, (v) => Number(v));
   const ts = Array.from(table.getChild('ts')?.toArray() as Float64Array);
-  const columns: Record<string, Column> = {};
+  const columns = newColumns();
   for (const f of schema.fields) columns[f.name] = readColumn(table.getChild(f.name)?.data ?? [], f.type, table.numRows);
   return { seq, batch: { count: table.numRows, ts, columns } };
 }

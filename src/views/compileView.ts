@@ -3,7 +3,7 @@
  * speed layer, and the merge rule for the serving layer, all from the one definition and from the
  * measure definitions in measures.ts.
  */
-import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
+import { columnOf, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
 import { compileFilters, validateFilters } from './filters';
 import { MEASURES, cloneState, type MeasureKind, type SqlValue, type State } from './measures';
 import { quoteIdent } from './quoteIdent';
@@ -162,8 +162,8 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
 
   const add = (tally: Tally, batch: ColumnBatch): void => {
     const keep = filters.mask(batch);
-    const keyCols: Column[] = view.groupBy.map((g) => batch.columns[g] ?? []);
-    const measureCols: (Column | null)[] = view.measures.map((m) => (m.field === undefined ? null : (batch.columns[m.field] ?? [])));
+    const keyCols: Column[] = view.groupBy.map((g) => columnOf(batch, g) ?? []);
+    const measureCols: (Column | null)[] = view.measures.map((m) => (m.field === undefined ? null : (columnOf(batch, m.field) ?? [])));
     const key: KeyValue[] = new Array<KeyValue>(keyNames.length);
     const groupOf = groupLookup(tally);
     for (let i = 0; i < batch.count; i++) {

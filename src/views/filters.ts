@@ -3,7 +3,7 @@
  * and a row mask for the speed layer. SQL's NULL rules hold on both: a comparison with NULL is not
  * true, so only `is null` keeps events whose field is null.
  */
-import type { Column, ColumnBatch, DatasetSchema } from '../protocol/schema';
+import { columnOf, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
 import { quoteIdent } from './quoteIdent';
 import { ViewError, type FilterDef, type FilterValue } from './ViewDef';
 
@@ -94,7 +94,7 @@ export function compileFilters(filters: readonly FilterDef[]): CompiledFilters {
     if (preds.length === 0) return null;
     const keep = new Uint8Array(batch.count).fill(1);
     for (const p of preds) {
-      const col: Column = batch.columns[p.field] ?? [];
+      const col: Column = columnOf(batch, p.field) ?? [];
       for (let i = 0; i < batch.count; i++) if (keep[i] && !p.test(col[i] ?? null)) keep[i] = 0;
     }
     return keep;
