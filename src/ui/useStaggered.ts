@@ -34,9 +34,12 @@ export function useStaggered<T>(value: T, offsetMs: number, hold = false, minInt
   const lastCost = useRef(0);
   const heldSince = useRef<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  latest.current = value;
-  holding.current = hold;
   useEffect(() => {
+    holding.current = hold;
+  }, [hold]);
+  useEffect(() => {
+    // The value a due redraw shows: the one last committed (a render in a transition may be dropped).
+    latest.current = value;
     if (timer.current !== null) return;
     const interval = Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, lastCost.current * REDRAW_SHARE));
     const wait = Math.max(offsetMs, lastShown.current + interval - performance.now());
@@ -57,7 +60,11 @@ export function useStaggered<T>(value: T, offsetMs: number, hold = false, minInt
   }, [value, offsetMs, minIntervalMs]);
   useEffect(
     () => () => {
+      // Reset too: StrictMode (npm run dev) unmounts and mounts again, and a timer left set would
+      // make every later value wait for a redraw that never comes.
       if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+      heldSince.current = null;
     },
     [],
   );

@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+import { act, createElement, StrictMode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHART_INTERVAL_MS, useStaggered } from './useStaggered';
+
+// Tells React that this is a test runner wrapping updates in act().
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+function Shown({ value, hold = false }: { value: number; hold?: boolean }) {
+  return createElement('span', null, String(useStaggered(value, 10, hold)));
+}
+
+describe('useStaggered', () => {
+  let container: HTMLElement;
+  let root: Root;
+  const render = (value: number, hold = false) => act(() => root.render(createElement(StrictMode, null, createElement(Shown, { value, hold }))));
+  const advance = (ms: number) => act(() => vi.advanceTimersByTime(ms));
+  const shown = () => container.textContent;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    container = document.createElement('div');
+    document.body.append(container);
+    root = createRoot(container);
+  });
+
+  afterEach(() => {
+    act(() => root.unmount());
+    container.remove();
+    vi.useRealTimers();
+  });
+
+  // StrictMode mounts, unmounts and mounts every effect again, as `npm run dev` does.
+  it('follows the value under StrictMode, after its offset and at most every interval', async () => {
+    await render(1);
+    expect(shown()).toBe('1');
+    for (const v of [2, 3, 4]) {
+      await render(v);
+      await advance(5 * CHART_INTERVAL_MS);
+      expect(shown()).toBe(String(v));
+    }
+  });
+
+  it('shows only the latest of values that came within one interval', async () => {
+    await render(1);
+    await advance(5 * CHART_INTERVAL_MS);
+    await render(2);
+    await advance(1);
+    await render(3);
+    expect(shown()).toBe('1');
+    await advance(5 * CHART_INTERVAL_MS);
+    expect(shown()).toBe('3');
+  });
+
+  it('holds a due redraw while asked to, for a second at most', async () => {
+    await render(1);
+    await render(2, true);
+    await advance(500);
+    expect(shown()).toBe('1');
+    await advance(1_000);
+    expect(shown()).toBe('2');
+  });
+
+  it('leaves no timer behind when it unmounts', async () => {
+    await render(1);
+    await render(2);
+    expect(vi.getTimerCount()).toBe(1);
+    act(() => root.unmount());
+    expect(vi.getTimerCount()).toBe(0);
+    root = createRoot(container);
+  });
+});
