@@ -1,0 +1,20 @@
+/** Serves the batch dispatcher's methods on a port: the worker's `self`, or a MessagePort in tests. */
+import { type PortLike, serveRpc } from '../../protocol/rpc';
+import type { BatchEngine } from '../BatchEngine';
+import { BatchDispatcher } from './BatchDispatcher';
+import type { BatchEvent, BatchMethods } from './protocol';
+
+export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngine>): BatchDispatcher {
+  const dispatcher = new BatchDispatcher(createEngine);
+  serveRpc<BatchMethods, BatchEvent>(port, {
+    init: (d) => dispatcher.init(d),
+    setViews: (d) => dispatcher.setViews(d),
+    recompute: () => dispatcher.recompute(),
+    rebuild: () => dispatcher.rebuild(),
+    reconcile: (d) => dispatcher.reconcile(d),
+    query: (d) => dispatcher.query(d),
+    stats: () => dispatcher.stats(),
+    failNextRecompute: () => dispatcher.failNextRecompute(),
+  });
+  return dispatcher;
+}
