@@ -96,9 +96,21 @@ describe('stream server', () => {
     c.ws.send('not json');
     c.ws.send(JSON.stringify({ type: 'nope' }));
     c.ws.send(JSON.stringify({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream: 'nope', fromOffset: 0 }));
-    await until(() => c.messages.filter((m) => m.type === 'error').length === 3);
+    c.ws.send(JSON.stringify({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream: 'shop', fromOffset: -1 }));
+    c.ws.send(JSON.stringify({ type: 'ack', stream: 'shop', offset: 'all' }));
+    c.ws.send(Buffer.from('{"type":"ping","t":1}'));
+    await until(() => c.messages.filter((m) => m.type === 'error').length === 6);
+    expect(c.messages.filter((m) => m.type === 'error')).toEqual([
+      { type: 'error', code: 'bad-message', message: 'messages must be JSON objects with a type' },
+      { type: 'error', code: 'bad-message', message: 'unknown message type "nope"' },
+      { type: 'error', code: 'unknown-stream', message: 'no stream "nope"' },
+      { type: 'error', code: 'bad-message', message: 'bad subscribe: fromOffset: must be a non-negative integer, got -1' },
+      { type: 'error', code: 'bad-message', message: 'bad ack: offset: must be a non-negative integer, got "all"' },
+      { type: 'error', code: 'bad-message', message: 'messages must be JSON text, not binary' },
+    ]);
     c.ws.send(JSON.stringify({ type: 'subscribe', protocolVersion: 999, stream: 'shop', fromOffset: 0 }));
     await new Promise<void>((r) => c.ws.once('close', () => r()));
+    expect(c.messages.at(-1)).toEqual({ type: 'error', code: 'protocol-version', message: `server speaks protocol ${PROTOCOL_VERSION}, not 999` });
     expect((await stats(server.url)).id).toBe('shop');
   });
 

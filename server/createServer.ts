@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ColumnBatch } from '../src/protocol/schema';
 import { SHOP_SCHEMA, SHOP_STREAM_ID } from '../src/protocol/shop';
-import { DEFAULT_ACK_WINDOW, PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type StreamStats } from '../src/protocol/stream';
+import { DEFAULT_ACK_WINDOW, PROTOCOL_VERSION, parseClientMessage, type ServerMessage, type StreamStats } from '../src/protocol/stream';
 import { MAX_INGEST_BYTES, parseIngestBody } from './httpIngest';
 import { ShopGenerator } from './ShopGenerator';
 import { ShopTotals } from './ShopTotals';
@@ -284,37 +284,26 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         log('closing a connection that floods messages');
         return ws.close(1008, 'message flood');
       }
-      let msg: ClientMessage;
-      try {
-        if (isBinary) throw new Error('binary');
-        msg = JSON.parse(String(data)) as ClientMessage;
-        if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
-      } catch {
-        return send(ws, { type: 'error', code: 'bad-message', message: 'messages must be JSON objects' });
-      }
+      if (isBinary) return send(ws, { type: 'error', code: 'bad-message', message: 'messages must be JSON text, not binary' });
+      const msg = parseClientMessage(String(data));
       switch (msg.type) {
+        case 'invalid':
+          send(ws, { type: 'error', code: msg.code, message: msg.error });
+          if (msg.code === 'protocol-version') ws.close(1002, 'protocol version');
+          return;
         case 'subscribe': {
-          if (msg.protocolVersion !== PROTOCOL_VERSION) {
-            send(ws, { type: 'error', code: 'protocol-version', message: `server speaks protocol ${PROTOCOL_VERSION}` });
-            return ws.close(1002, 'protocol version');
-          }
           const h = hubs.get(msg.stream);
-          if (!h) return send(ws, { type: 'error', code: 'unknown-stream', message: `no stream ${String(msg.stream)}` });
-          if (!Number.isSafeInteger(msg.fromOffset) || msg.fromOffset < 0) {
-            return send(ws, { type: 'error', code: 'bad-message', message: 'fromOffset must be a non-negative integer' });
-          }
+          if (!h) return send(ws, { type: 'error', code: 'unknown-stream', message: `no stream ${JSON.stringify(msg.stream)}` });
           if (sub) h.subscribers.delete(sub);
           sub = h.subscribe(ws, msg.fromOffset);
           log(`subscribe ${msg.stream} from ${msg.fromOffset}`);
           return;
         }
         case 'ack':
-          if (sub && Number.isSafeInteger(msg.offset)) hub.ack(sub, msg.offset);
+          if (sub) hub.ack(sub, msg.offset);
           return;
         case 'ping':
-          return send(ws, { type: 'pong', t: Number(msg.t) || 0 });
-        default:
-          return send(ws, { type: 'error', code: 'bad-message', message: `unknown message type ${JSON.stringify((msg as { type?: unknown }).type)}` });
+          return send(ws, { type: 'pong', t: msg.t });
       }
     });
     ws.on('close', () => {

@@ -4,7 +4,10 @@
  * first offset it has not made durable; the log stores that offset in the same transaction as the
  * events, so a resume never loses or repeats an event.
  */
+import * as v from 'valibot';
+import { shown } from './fieldRules';
 import type { DatasetSchema } from './schema';
+import { FiniteNumber, JsonObject, NonNegativeInteger, Text, issueText, must, type Assert, type Same } from './shapes';
 import type { WireBatch } from './wire';
 
 /** 2: batches travel wire-encoded (./wire.ts). */
@@ -26,7 +29,8 @@ export type ClientMessage =
   | { type: 'ack'; stream: string; offset: number }
   | { type: 'ping'; t: number };
 
-export type ErrorCode = 'bad-message' | 'unknown-stream' | 'protocol-version' | 'too-large';
+export const ERROR_CODES = ['bad-message', 'unknown-stream', 'protocol-version', 'too-large'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface StreamInfo {
   id: string;
@@ -58,40 +62,91 @@ export interface StreamStats {
 /** Events in flight a client may hold un-acknowledged before the server stops sending to it. */
 export const DEFAULT_ACK_WINDOW = 200_000;
 
-/** Parses a server message without trusting it; returns an error string for anything malformed. */
-export function parseServerMessage(text: string): ServerMessage | { type: 'invalid'; error: string } {
+/** A message that failed its check: `error` names what is wrong, for a log line or a reply. */
+export interface InvalidMessage {
+  type: 'invalid';
+  error: string;
+}
+
+/** One valibot shape per message type; each must check exactly what its member of `M` says. */
+type Shapes<M extends { type: string }> = { [K in M['type']]: v.GenericSchema<unknown, Extract<M, { type: K }>> };
+
+const StreamInfoShape = v.object(
+  {
+    id: Text,
+    // Only that it is an object: the receiver judges each stream's schema (schemaProblem) and
+    // refuses that stream alone, not the whole hello.
+    schema: v.custom<DatasetSchema>((x) => v.is(JsonObject, x), must('an object')),
+    nextOffset: NonNegativeInteger,
+    bufferedFrom: NonNegativeInteger,
+  },
+  must('an object'),
+);
+
+const SERVER_SHAPES: Shapes<ServerMessage> = {
+  hello: v.object({ type: v.literal('hello'), protocolVersion: FiniteNumber, streams: v.array(StreamInfoShape, must('a list')) }),
+  // The batch is left as it came: fromWire and checkBatch judge it per event on the hot path.
+  events: v.object({ type: v.literal('events'), stream: Text, offset: NonNegativeInteger, batch: v.custom<WireBatch>(() => true) }),
+  gap: v.object({ type: v.literal('gap'), stream: Text, requested: NonNegativeInteger, resumeAt: NonNegativeInteger }),
+  error: v.object({ type: v.literal('error'), code: v.picklist(ERROR_CODES, (i) => `unknown error code ${shown(i.input)}`), message: Text }),
+  pong: v.object({ type: v.literal('pong'), t: FiniteNumber }),
+};
+
+const CLIENT_SHAPES: Shapes<ClientMessage> = {
+  subscribe: v.object({ type: v.literal('subscribe'), protocolVersion: FiniteNumber, stream: Text, fromOffset: NonNegativeInteger }),
+  ack: v.object({ type: v.literal('ack'), stream: Text, offset: NonNegativeInteger }),
+  ping: v.object({ type: v.literal('ping'), t: FiniteNumber }),
+};
+
+/** Compile-time: every message type has a shape and each shape outputs exactly its message. */
+export type ServerShapesMatch = Assert<Same<v.InferOutput<(typeof SERVER_SHAPES)[keyof typeof SERVER_SHAPES]>, ServerMessage>>;
+export type ClientShapesMatch = Assert<Same<v.InferOutput<(typeof CLIENT_SHAPES)[keyof typeof CLIENT_SHAPES]>, ClientMessage>>;
+
+/** JSON text -> an object with a string `type`, or why not. */
+function envelope(text: string): { ok: true; type: string; value: Record<string, unknown> } | { ok: false; error: 'message is not JSON' | 'message has no type' } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { type: 'invalid', error: 'message is not JSON' };
+    return { ok: false, error: 'message is not JSON' };
   }
-  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
-    return { type: 'invalid', error: 'message has no type' };
+  if (!v.is(JsonObject, value) || typeof value.type !== 'string') return { ok: false, error: 'message has no type' };
+  return { ok: true, type: value.type, value };
+}
+
+function parseWith<M extends { type: string }>(shapes: Shapes<M>, type: string, value: unknown): M | InvalidMessage {
+  // Own keys only: a message typed "constructor" or "__proto__" is unknown, not Object's.
+  if (!Object.hasOwn(shapes, type)) return { type: 'invalid', error: `unknown message type ${shown(type)}` };
+  const r = v.safeParse(shapes[type as M['type']], value, { abortEarly: true });
+  return r.success ? r.output : { type: 'invalid', error: `bad ${type}: ${issueText(r.issues)}` };
+}
+
+/**
+ * Parses a server message without trusting it; anything malformed gives `{ type: 'invalid', error }`
+ * naming what is wrong (e.g. `bad gap: requested: must be a non-negative integer, got "x"`).
+ * Unknown keys are dropped.
+ */
+export function parseServerMessage(text: string): ServerMessage | InvalidMessage {
+  const e = envelope(text);
+  return e.ok ? parseWith(SERVER_SHAPES, e.type, e.value) : { type: 'invalid', error: e.error };
+}
+
+/** A client message the server refuses, and the error code its reply carries. */
+export interface InvalidClientMessage extends InvalidMessage {
+  code: 'bad-message' | 'protocol-version';
+}
+
+/**
+ * Parses a client message without trusting it (the server's side of the socket). A subscribe in
+ * another protocol version is refused as such before its shape is judged: a newer client's
+ * messages may look different, and it must learn that the versions differ.
+ */
+export function parseClientMessage(text: string): ClientMessage | InvalidClientMessage {
+  const e = envelope(text);
+  if (!e.ok) return { type: 'invalid', code: 'bad-message', error: 'messages must be JSON objects with a type' };
+  if (e.type === 'subscribe' && e.value.protocolVersion !== PROTOCOL_VERSION) {
+    return { type: 'invalid', code: 'protocol-version', error: `server speaks protocol ${PROTOCOL_VERSION}, not ${shown(e.value.protocolVersion)}` };
   }
-  const m = value as Record<string, unknown>;
-  switch (m.type) {
-    case 'hello':
-      // Stream schemas are checked by the receiver (schemaProblem); here only the shape of each entry.
-      return typeof m.protocolVersion === 'number' &&
-        Array.isArray(m.streams) &&
-        m.streams.every((s: unknown) => {
-          const x = s as Partial<StreamInfo> | null;
-          return typeof x === 'object' && x !== null && typeof x.id === 'string' && typeof x.schema === 'object' && x.schema !== null && Number.isSafeInteger(x.bufferedFrom);
-        })
-        ? (m as unknown as ServerMessage)
-        : { type: 'invalid', error: 'bad hello' };
-    case 'events':
-      return typeof m.stream === 'string' && Number.isInteger(m.offset) && (m.offset as number) >= 0
-        ? (m as unknown as ServerMessage) // the batch itself is validated against the schema by the receiver
-        : { type: 'invalid', error: 'bad events header' };
-    case 'gap':
-      return typeof m.stream === 'string' && Number.isInteger(m.requested) && Number.isInteger(m.resumeAt) ? (m as unknown as ServerMessage) : { type: 'invalid', error: 'bad gap' };
-    case 'error':
-      return typeof m.message === 'string' ? (m as unknown as ServerMessage) : { type: 'invalid', error: 'bad error message' };
-    case 'pong':
-      return m as unknown as ServerMessage;
-    default:
-      return { type: 'invalid', error: `unknown message type ${JSON.stringify(m.type)}` };
-  }
+  const m = parseWith(CLIENT_SHAPES, e.type, e.value);
+  return m.type === 'invalid' ? { ...m, code: 'bad-message' } : m;
 }
