@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { BatchEngine } from '../batch/BatchEngine';
 import { FakeIngestWorld, until } from '../ingest/testing/fakeIngest';
 import { LogDb } from '../log/LogDb';
 import type { ColumnBatch } from '../protocol/schema';

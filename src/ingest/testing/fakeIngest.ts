@@ -99,7 +99,12 @@ export class FakeIngestWorld {
         if (!set) this.channels.set(ws, (set = new Set()));
         set.add(onAppended);
         // BroadcastChannel does not deliver to its own sender.
-        return { announce: (a) => queueMicrotask(() => set.forEach((l) => l !== onAppended && l(a))) };
+        return {
+          announce: (a) =>
+            queueMicrotask(() => {
+              for (const l of set) if (l !== onAppended) l(a);
+            }),
+        };
       },
     };
   }
