@@ -2,9 +2,11 @@
  * The serving layer's store of batch views: every published batch view is saved with its W, and a
  * reload serves them at once, before the batch layer has reloaded the log into DuckDB.
  */
+import * as v from 'valibot';
 import type { RecomputeResult } from '../batch/worker/protocol';
-import type { LogDb } from '../log/LogDb';
-import type { DatasetSchema } from '../protocol/schema';
+import type { LogDb, StoredBatchViewRecord } from '../log/LogDb';
+import { schemaProblem, type DatasetSchema } from '../protocol/schema';
+import { FiniteNumber, NonEmptyText, NonNegativeInteger, Text } from '../protocol/shapes';
 import type { SqlRow } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 
@@ -15,6 +17,24 @@ export interface StoredBatch {
   schemas: Record<string, DatasetSchema>;
   savedAt: number;
 }
+
+const KeyValueShape = v.union([v.string(), v.number(), v.null()]);
+/** A batch SQL value: a key or state part, a bigint count, or a count-distinct list. */
+const SqlValueShape = v.union([KeyValueShape, v.bigint(), v.array(KeyValueShape)]);
+
+/** A stored record as the store writes it; anything else on disk (another build, damage) is not served. */
+const StoredRecordShape = v.object({
+  viewId: NonEmptyText,
+  dataset: NonEmptyText,
+  w: NonNegativeInteger,
+  def: Text,
+  schema: v.custom<DatasetSchema>((x) => schemaProblem(x) === null),
+  rows: v.array(v.array(SqlValueShape)),
+  savedAt: FiniteNumber,
+});
+
+/** Checked without copying: the rows can be large, and IndexedDB hands over a fresh copy anyway. */
+const isSound = (r: unknown): r is StoredBatchViewRecord => v.is(StoredRecordShape, r);
 
 export class BatchViewStore {
   constructor(private readonly db: LogDb) {}
@@ -30,10 +50,14 @@ export class BatchViewStore {
     });
   }
 
-  /** The stored views that still match their definitions, per dataset at one W; null when none. */
+  /**
+   * The stored views that still match their definitions, per dataset at one W; null when none.
+   * A damaged record is passed over like a changed definition: its view waits for the next
+   * recompute, and a dataset whose records are all damaged is not served from here.
+   */
   async load(views: readonly ViewDef[]): Promise<StoredBatch | null> {
-    const stored = await this.db.batchViews.toArray();
-    const byId = new Map(stored.map((s) => [s.viewId, s]));
+    const stored: unknown[] = await this.db.batchViews.toArray();
+    const byId = new Map(stored.filter(isSound).map((s) => [s.viewId, s]));
     const out: StoredBatch = { w: {}, rows: {}, schemas: {}, savedAt: 0 };
     for (const v of views) {
       const s = byId.get(v.id);
