@@ -80,9 +80,10 @@ export class Pipeline {
   /** Starts both workers, runs the first recompute and the recompute schedule. */
   async start(): Promise<void> {
     try {
-      const saved = (await this.options.store?.list()) ?? [];
-      const views = [...this.options.views, ...saved];
-      this.update({ viewDefs: views, userViewIds: saved.map((v) => v.id) });
+      const saved = (await this.options.store?.list()) ?? { views: [], problems: [] };
+      for (const problem of saved.problems) this.message('error', `a saved view was left out: ${problem}`);
+      const views = [...this.options.views, ...saved.views];
+      this.update({ viewDefs: views, userViewIds: saved.views.map((v) => v.id) });
       const stored = (await this.options.batchViews?.load(views).catch(() => null)) ?? null;
       const batchReady = this.initBatch();
       const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {} });
