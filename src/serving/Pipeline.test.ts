@@ -167,6 +167,25 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
     second.p.dispose();
   }, 60_000);
 
+  it('tells its listeners once per speed snapshot', async () => {
+    const world = new FakeIngestWorld();
+    const { p, workers } = pipelineOn(`pipeline-${n++}`, world);
+    await ready(p);
+    const src = await stream(world);
+    await src.send(100);
+    await p.recomputeNow();
+    await until(() => totals(p.getSnapshot())?.batch === 100, 10_000, 'first merge');
+    let heard = 0;
+    p.subscribe(() => heard++);
+    const before = workers.snapshots;
+    for (let i = 0; i < 5; i++) await src.send(10);
+    await until(() => totals(p.getSnapshot())?.merged === 150, 10_000, 'merged 150');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(workers.snapshots - before).toBeGreaterThanOrEqual(5);
+    expect(heard).toBe(workers.snapshots - before);
+    p.dispose();
+  }, 60_000);
+
   it('dispose stops the schedule and the workers: later calls reject instead of hanging', async () => {
     const world = new FakeIngestWorld();
     const { p } = pipelineOn(`pipeline-${n++}`, world);

@@ -31,17 +31,24 @@ function channel(): { inside: PortLike; outside: PortLike; close(): void } {
 export interface InProcessWorkers extends PipelineWorkers {
   /** How many batch engines were created: one per batch worker started. */
   engines: number;
+  /** Speed snapshots the ingest side has sent to the page. */
+  snapshots: number;
 }
 
 /** @param engine wraps the engine creation (a gate that holds it back, say). */
 export function inProcessWorkers(world: FakeIngestWorld, engine: (create: () => Promise<BatchEngine>) => Promise<BatchEngine> = (c) => c()): InProcessWorkers {
   const out: InProcessWorkers = {
     engines: 0,
+    snapshots: 0,
     ingest: () => {
       const c = channel();
       const d = serveIngest(c.inside, world.deps());
+      const client: IngestClient = new RpcClient<IngestMethods, IngestEvent>(c.outside);
+      client.onEvent((e) => {
+        if (e.type === 'snapshot') out.snapshots++;
+      });
       return {
-        client: new RpcClient<IngestMethods, IngestEvent>(c.outside) as IngestClient,
+        client,
         worker: {
           terminate: () => {
             d.dispose();
