@@ -132,9 +132,15 @@ export function checkBatch(schema: DatasetSchema, value: unknown): CheckResult {
     // One loop per type so that each test is a direct call the engine inlines.
     const bad = (i: number) => reject(i, `${JSON.stringify(field.name)} ${valueProblem(field.type, col[i])}`);
     if (field.type === 'number') {
-      for (let i = 0; i < count; i++) if (col[i] !== null && !isNumberValue(col[i])) bad(i);
+      for (let i = 0; i < count; i++) {
+        const x = col[i];
+        if (x !== null && !isNumberValue(x)) bad(i);
+      }
     } else {
-      for (let i = 0; i < count; i++) if (col[i] !== null && !isStringValue(col[i])) bad(i);
+      for (let i = 0; i < count; i++) {
+        const x = col[i];
+        if (x !== null && !isStringValue(x)) bad(i);
+      }
     }
   }
   return { ok: true, checked: { batch: { count, ts: raw.ts as number[], columns }, keep, rejected, firstProblem } };
