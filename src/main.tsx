@@ -10,6 +10,7 @@ import { Pipeline } from './serving/Pipeline';
 import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
 import { PipelineProvider } from './ui/PipelineContext';
+import { runControl } from './ui/runControl';
 import { DEFAULT_VIEWS } from './views/defaultViews';
 import './ui/styles.css';
 
@@ -31,7 +32,8 @@ const pipeline = new Pipeline(
     batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
   },
 );
-void pipeline.start();
+// start() reports its own failures in the snapshot; this catches whatever escapes it, for the page to show.
+runControl('start', 'Starting the pipeline', () => pipeline.start());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') pipeline.nudge();
 });

@@ -9,8 +9,10 @@ import type { Handover } from '../serving/Pipeline';
 import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
+import { ControlError } from './ControlError';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
+import { runControl } from './runControl';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
@@ -126,11 +128,12 @@ export function ViewCard({
       <div className="card-head">
         <h2>{view.name}</h2>
         {removable && (
-          <button type="button" aria-label={`Remove view ${view.name}`} onClick={() => void pipeline.removeView(view.id)}>
+          <button type="button" aria-label={`Remove view ${view.name}`} onClick={() => runControl(`remove-${view.id}`, `Removing the view ${view.name}`, () => pipeline.removeView(view.id))}>
             Remove
           </button>
         )}
       </div>
+      <ControlError control={`remove-${view.id}`} />
       <p className="hint">
         {viewText(view)} · {view.dataset}
       </p>
