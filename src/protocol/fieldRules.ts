@@ -14,6 +14,7 @@ export function isNumberValue(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
+/** A string field holds any text. */
 export function isStringValue(x: unknown): x is string {
   return typeof x === 'string';
 }

@@ -29,6 +29,7 @@ export type ClientMessage =
   | { type: 'ack'; stream: string; offset: number }
   | { type: 'ping'; t: number };
 
+/** The codes of the server's `error` message. */
 export const ERROR_CODES = ['bad-message', 'unknown-stream', 'protocol-version', 'too-large'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

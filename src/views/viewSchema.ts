@@ -9,7 +9,9 @@ import { shown } from '../protocol/fieldRules';
 import { FiniteNumber, NonEmptyText, Text, issueText, must, type Assert, type Same } from '../protocol/shapes';
 import type { FilterOp, MeasureOp, ViewDef } from './ViewDef';
 
+/** The measure operators, as data for checks (MeasureOp is the type). */
 export const MEASURE_OPS = ['count', 'sum', 'min', 'max', 'avg', 'count_distinct'] as const satisfies readonly MeasureOp[];
+/** The filter operators, as data for checks (FilterOp is the type). */
 export const FILTER_OPS = ['=', '!=', 'in', '<', '<=', '>', '>=', 'is null', 'is not null'] as const satisfies readonly FilterOp[];
 
 const unknownOperator = (issue: { input: unknown }) => `unknown operator ${shown(issue.input)}`;
