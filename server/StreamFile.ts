@@ -1,6 +1,8 @@
 /**
- * A stream's events on disk, one JSON line per published batch with its first offset, so a
+ * A stream's events in a file, one JSON line per published batch with its first offset, so a
  * restarted server continues the same offsets and can replay what clients have not made durable.
+ * Written without fsync: it survives the server process crashing or restarting, not a power loss or
+ * an OS crash (the last batches may still be in the OS's page cache then).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +46,7 @@ export class StreamFile {
     return out;
   }
 
-  /** Appends synchronously: the batch is on disk before any client sees its offsets. */
+  /** Appends synchronously: the batch is in the file (the OS's page cache) before any client sees its offsets. */
   append(offset: number, batch: ColumnBatch): void {
     appendFileSync(this.path, `${JSON.stringify({ offset, batch })}\n`);
   }

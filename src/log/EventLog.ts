@@ -184,7 +184,8 @@ export class EventLog {
   /**
    * Re-packs the newest run of small segments into one, in one transaction. Events, their seqs and
    * their order are unchanged: only how many IndexedDB records hold them. Without it a slow stream
-   * flushed every 100 ms leaves ~36k tiny segments an hour, and a reload pays for each of them.
+   * flushed every 50 ms (the ingest worker's FLUSH_MS) leaves up to ~72k tiny segments an hour, and a
+   * reload pays for each of them.
    * Returns the number of segments merged (0 when the tail is not worth it yet).
    */
   async compactTail(datasetId: string, opts: { minRun?: number; smallEvents?: number; maxEvents?: number } = {}): Promise<number> {

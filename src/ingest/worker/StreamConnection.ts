@@ -1,7 +1,8 @@
 /**
  * The WebSocket to the stream server as an explicit state machine:
  * idle -> connecting -> open -> (dropped) -> backoff -> connecting ... ; stop() -> stopped.
- * Backoff is exponential with full jitter, so many tabs do not reconnect in lockstep.
+ * Backoff is exponential with equal jitter (half the step fixed, half random), so many tabs do not
+ * reconnect in lockstep yet none retries at once.
  * A heartbeat detects a half-open socket that no close event will ever report.
  */
 import { parseServerMessage, type ClientMessage, type ServerMessage } from '../../protocol/stream';
