@@ -4,6 +4,7 @@ import { type PortEvent, type PortLike, RpcClient, serveRpc } from './rpc';
 type TestMethods = {
   double: { req: number; res: number };
   fail: { req: string; res: never };
+  uncloneable: { req: null; res: unknown };
 };
 
 /** A worker as the page sees it, that can die: it dispatches what a real Worker would. */
@@ -43,6 +44,7 @@ describe('RpcClient and serveRpc over a MessageChannel', () => {
       fail: (why) => {
         throw new RangeError(why);
       },
+      uncloneable: () => () => 'a function cannot cross a port',
     });
     const client = new RpcClient<TestMethods, string>(channel.port1, { name: 'test' });
     return { channel, client };
@@ -62,6 +64,13 @@ describe('RpcClient and serveRpc over a MessageChannel', () => {
     expect((err as Error).message).toBe('no such view');
     expect(client.failed).toBeNull();
     await expect(client.call('double', 2)).resolves.toBe(4);
+    channel.port1.close();
+  });
+
+  it('answers with an error when the result cannot be cloned, instead of leaving the call pending', async () => {
+    const { channel, client } = connect();
+    await expect(client.call('uncloneable', null)).rejects.toThrow(/could not be cloned/);
+    await expect(client.call('double', 3)).resolves.toBe(6);
     channel.port1.close();
   });
 });

@@ -68,7 +68,14 @@ export function serveRpc<M extends Methods, E>(port: PortLike, handlers: Handler
         return handler(req.data);
       })
       .then(
-        (result) => port.postMessage({ kind: 'response', requestId: req.messageId, ok: true, data: result } satisfies RpcResponse),
+        (result) => {
+          try {
+            port.postMessage({ kind: 'response', requestId: req.messageId, ok: true, data: result } satisfies RpcResponse);
+          } catch (e) {
+            // A result that cannot be cloned must still answer the call, or the caller waits for ever.
+            port.postMessage({ kind: 'response', requestId: req.messageId, ok: false, error: toRpcError(e) } satisfies RpcResponse);
+          }
+        },
         (e: unknown) => port.postMessage({ kind: 'response', requestId: req.messageId, ok: false, error: toRpcError(e) } satisfies RpcResponse),
       );
   });

@@ -229,8 +229,16 @@ describe('RecomputeScheduler ticks', () => {
     expect(runs).toHaveLength(0);
   });
 
-  // Open question (RecomputeScheduler.ts, now/begin): a now() made while a recompute ran and still
-  // waiting when dispose() is called runs its recompute after dispose(), because begin() does not
-  // check `disposed`: now(); now(); dispose(); the first settles -> run() is called a second time.
-  it.todo('a now() queued before dispose() rejects instead of running a recompute after it');
+  it('a now() queued before dispose() rejects instead of running a recompute after it', async () => {
+    const { run, runs } = controllable();
+    const s = new RecomputeScheduler(run, 1000);
+    const first = outcome(s.now());
+    const queued = outcome(s.now());
+    s.dispose();
+    runs[0]!.resolve(1);
+    await settle();
+    expect(first.value).toBe(1);
+    expect(queued.error).toBeInstanceOf(Error);
+    expect(runs).toHaveLength(1);
+  });
 });

@@ -47,6 +47,8 @@ export class RecomputeScheduler<R> {
       .catch(() => undefined)
       .then(() => {
         this.rerun = null;
+        // Stopped while it waited: no recompute on a pipeline that is gone.
+        if (this.disposed) throw new Error('the pipeline was stopped');
         return this.begin();
       });
     return this.rerun;

@@ -92,12 +92,16 @@ describe('ViewCatalog', () => {
     expect(again).not.toBe(good);
   });
 
-  // BUG (ViewCatalog.ts, compiledFor): the constructor's JSDoc says onError "is told once per
-  // definition that does not compile", but a failed compile is not remembered (the catch deletes the
-  // cache entry and reports), so every call with the same broken definition object reports again:
-  // compiledFor(BAD_VIEW) twice calls onError twice. The pipeline calls compiledFor for every view on
-  // each recompute, so a broken view's error comes back every batch interval.
-  it.todo('reports a broken definition object once however often it is asked for: compiledFor(BAD_VIEW) twice -> onError once');
+  it('reports a broken definition once however often it is asked for, and again against a new schema', () => {
+    const { catalog, errors } = recording();
+    catalog.learnSchemas({ [SHOP_STREAM_ID]: SHOP_SCHEMA });
+    expect(catalog.compiledFor(BAD_VIEW)).toBeNull();
+    expect(catalog.compiledFor(BAD_VIEW)).toBeNull();
+    expect(errors).toEqual([{ id: 'bad', message: BAD_MESSAGE }]);
+    catalog.learnSchemas({ [SHOP_STREAM_ID]: { fields: [...SHOP_SCHEMA.fields] } });
+    expect(catalog.compiledFor(BAD_VIEW)).toBeNull();
+    expect(errors).toHaveLength(2);
+  });
 
   it('learnSchemas replaces known schemas, or with keepKnown keeps the first', () => {
     const { catalog } = recording();
