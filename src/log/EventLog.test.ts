@@ -152,3 +152,26 @@ describe('EventLog', () => {
     expect(await log.compactTail('shop')).toBe(0);
   });
 });
+
+describe('EventLog with streams named like Object.prototype members', () => {
+  it('keeps each one its own resume offset, gaps and rejections', async () => {
+    const log = new EventLog(new LogDb(`odd-streams-${Math.random()}`));
+    await log.ensureDataset('d', 'd', SHOP_SCHEMA);
+    const names = ['__proto__', 'toString', 'constructor', 'hasOwnProperty'];
+    for (const [i, stream] of names.entries()) {
+      expect(await log.startSource('d', stream, 10 * i)).toBe(10 * i);
+      const r = await log.append('d', shopBatch(5, i + 1), { stream, offset: 10 * i });
+      expect(r).toMatchObject({ appended: 5, duplicates: 0, nextOffset: 10 * i + 5 });
+      expect(await log.recordGap('d', stream, 10 * i + 8)).toBe(3);
+    }
+    const ds = (await log.dataset('d'))!;
+    expect(Object.getPrototypeOf(ds.sources)).toBe(Object.prototype);
+    for (const [i, stream] of names.entries()) {
+      expect(Object.getOwnPropertyDescriptor(ds.sources, stream)?.value).toBe(10 * i + 8);
+      expect(Object.getOwnPropertyDescriptor(ds.gaps, stream)?.value).toBe(3);
+    }
+    // A replay of an already stored batch is cut as duplicates for these names too.
+    const again = await log.append('d', shopBatch(5, 2), { stream: 'toString', offset: 10 });
+    expect(again).toMatchObject({ appended: 0, duplicates: 5 });
+  });
+});

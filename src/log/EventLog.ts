@@ -5,7 +5,8 @@
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
-import type { LogDb, DatasetRecord, SegmentRecord } from './LogDb';
+import { ownGet, ownSet } from '../protocol/ownRecord';
+import type { DatasetRecord, LogDb, SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
 /** Where a batch came from, for exactly-once appends: the stream and the offset of its first event. */
@@ -86,7 +87,7 @@ export class EventLog {
       let duplicates = 0;
       let nextOffset: number | null = null;
       if (source) {
-        const stored = ds.sources[source.stream] ?? 0;
+        const stored = ownGet(ds.sources, source.stream) ?? 0;
         if (source.offset > stored) {
           throw new LogGapError(`stream ${source.stream}: batch starts at offset ${source.offset} but the log holds up to ${stored}`);
         }
@@ -103,10 +104,10 @@ export class EventLog {
       if (!valid.ok) throw new Error(`not appended to ${datasetId}: ${valid.error}`);
       const events = valid.batch;
       const firstSeq = ds.highWater + 1;
-      if (source && rejected > 0) (ds.rejected ??= {})[source.stream] = (ds.rejected[source.stream] ?? 0) + rejected;
+      if (source && rejected > 0) ownSet((ds.rejected ??= {}), source.stream, (ownGet(ds.rejected, source.stream) ?? 0) + rejected);
       if (events.count === 0) {
-        if (source && nextOffset !== null && nextOffset !== ds.sources[source.stream]) {
-          ds.sources[source.stream] = nextOffset;
+        if (source && nextOffset !== null && nextOffset !== ownGet(ds.sources, source.stream)) {
+          ownSet(ds.sources, source.stream, nextOffset);
           await this.db.datasets.put(ds);
         }
         return { appended: 0, rejected, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, nextOffset, batch: events };
@@ -126,7 +127,7 @@ export class EventLog {
       ds.segmentCount += 1;
       ds.minTs = ds.minTs === null ? minTs : Math.min(ds.minTs, minTs);
       ds.maxTs = ds.maxTs === null ? maxTs : Math.max(ds.maxTs, maxTs);
-      if (source && nextOffset !== null) ds.sources[source.stream] = nextOffset;
+      if (source && nextOffset !== null) ownSet(ds.sources, source.stream, nextOffset);
       await this.db.datasets.put(ds);
       const { bytes: _bytes, ...meta } = segment;
       return { appended: events.count, rejected, duplicates, firstSeq, lastSeq, segment: meta, nextOffset, batch: events };
@@ -141,9 +142,9 @@ export class EventLog {
     return this.db.transaction('rw', this.db.datasets, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
-      const stored = ds.sources[stream];
+      const stored = ownGet(ds.sources, stream);
       if (stored !== undefined) return stored;
-      ds.sources[stream] = offset;
+      ownSet(ds.sources, stream, offset);
       await this.db.datasets.put(ds);
       return offset;
     });
@@ -157,12 +158,12 @@ export class EventLog {
     return this.db.transaction('rw', this.db.datasets, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
-      const stored = ds.sources[stream] ?? 0;
+      const stored = ownGet(ds.sources, stream) ?? 0;
       if (resumeAt <= stored) return 0;
       const lost = resumeAt - stored;
-      ds.sources[stream] = resumeAt;
-      if (kind === 'lost') ds.gaps[stream] = (ds.gaps[stream] ?? 0) + lost;
-      else (ds.rejected ??= {})[stream] = (ds.rejected[stream] ?? 0) + lost;
+      ownSet(ds.sources, stream, resumeAt);
+      if (kind === 'lost') ownSet(ds.gaps, stream, (ownGet(ds.gaps, stream) ?? 0) + lost);
+      else ownSet((ds.rejected ??= {}), stream, (ownGet(ds.rejected, stream) ?? 0) + lost);
       await this.db.datasets.put(ds);
       return lost;
     });

@@ -9,6 +9,7 @@ import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
 import { type ColumnBatch, checkBatch, type DatasetSchema, schemaProblem } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
+import { ownGet } from '../../protocol/ownRecord';
 import { fromWire } from '../../protocol/wire';
 import { datasetStatus, sourceStatus } from './datasetStatus';
 import type { IngestDeps, StreamSocket } from './ingestDeps';
@@ -128,7 +129,7 @@ export class StreamIngest {
         return this.cx.problems.report(`stream ${stream}: its schema changed; not subscribing (the log keeps the old one)`);
       }
       if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, schema, ds.highWater);
-      const stored = ds.sources[stream];
+      const stored = ownGet(ds.sources, stream);
       const fromOffset = this.cx.sources.subscribing(stream, stored, bufferedFrom);
       this.cx.sources.set(stream, sourceStatus(ds, stream, fromOffset));
       this.st.datasets[stream] ??= datasetStatus(ds);
