@@ -32,6 +32,9 @@ test('a second tab follows the log the first one writes; both exact; it takes ov
   await expect(second.getByTestId('status-connection')).toHaveAttribute('data-value', 'elsewhere');
   await expect(second.getByTestId('messages')).toContainText('open in another tab');
 
+  // Two tabs start a DuckDB each at once: on 2 cores that can take tens of seconds. The merged
+  // figures exist from the first recompute on.
+  await expect(second.getByTestId('app')).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
   // The follower's live figures grow with the log the writer appends.
   const start = await dataValue(second, 'status-log');
   await expect.poll(() => dataValue(second, 'kpi-events-speed')).toBeGreaterThan(0);
