@@ -131,7 +131,8 @@ export async function pipelineRun(browser: Browser, distDir: string, events: num
     await page.reload();
     await waitFor(page, 'kpi-events-batch', (v) => v === total, 600_000);
     const reloadMs = Date.now() - r0;
-    await waitFor(page, 'status-duckdb-memory', (v) => v > 0, 30_000);
+    // The reload's first recompute reloads the whole log into DuckDB: at 10M events on a busy machine that is minutes.
+    await waitFor(page, 'status-duckdb-memory', (v) => v > 0, 180_000);
     const wasmMemoryMb = (await num(page, 'status-duckdb-memory')) / 1048576;
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
