@@ -5,6 +5,7 @@
  */
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
+import { idProblem } from '../protocol/ids';
 import { ownGet, ownSet } from '../protocol/ownRecord';
 import type { DatasetRecord, LogDb, SegmentRecord } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
@@ -41,6 +42,8 @@ export class EventLog {
 
   /** Creates the dataset if missing; an existing dataset keeps its schema and events. */
   async ensureDataset(id: string, name: string, schema: DatasetSchema): Promise<DatasetRecord> {
+    const badId = idProblem(id);
+    if (badId) throw new Error(`dataset id ${JSON.stringify(id)}: ${badId}`);
     const problem = schemaProblem(schema);
     if (problem) throw new Error(`dataset ${name}: ${problem}`);
     return this.db.transaction('rw', this.db.datasets, async () => {

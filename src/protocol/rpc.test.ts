@@ -76,19 +76,37 @@ describe('RpcClient and serveRpc over a MessageChannel', () => {
 });
 
 describe('RpcClient when its worker dies', () => {
-  it('rejects every pending call and every later one when the worker reports an error', async () => {
+  it('rejects every pending call and every later one when a worker that reported an error no longer answers', async () => {
     const worker = new FakeWorker();
-    const client = new RpcClient<TestMethods, never>(worker, { name: 'ingest' });
+    const client = new RpcClient<TestMethods, never>(worker, { name: 'ingest', probeMs: 5 });
     const a = client.call('double', 1);
     const b = client.call('double', 2);
+    for (const p of [a, b]) p.catch(() => undefined); // rejected while the test waits; checked below
     expect(await state(a)).toBe('pending');
 
     worker.dispatch({ type: 'error', message: 'Uncaught SyntaxError: Unexpected token' });
+    expect(await state(a)).toBe('pending'); // it may have survived: a probe asks first
+    await new Promise((r) => setTimeout(r, 20));
     expect(await state(a)).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
     expect(await state(b)).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
     expect(await state(client.call('double', 3))).toEqual({ rejected: 'the ingest worker failed: Uncaught SyntaxError: Unexpected token' });
-    expect(worker.posted).toHaveLength(2);
+    expect(worker.posted).toHaveLength(3); // two calls and the probe
     expect(client.failed?.message).toMatch(/^the ingest worker failed/);
+  });
+
+  it('goes on with a worker that survived its uncaught exception, and says what it was', async () => {
+    const channel = new MessageChannel();
+    serveRpc<TestMethods, never>(channel.port2, { double: (n) => n * 2, fail: () => undefined as never, uncloneable: () => null });
+    const client = new RpcClient<TestMethods, never>(channel.port1, { name: 'ingest', probeMs: 200 });
+    const heard: string[] = [];
+    client.onWorkerError((m) => heard.push(m));
+    // The page's side of a Worker fires this for a throw in, say, a timer callback inside it.
+    (channel.port1 as unknown as EventTarget).dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught TypeError: x is undefined' }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(heard).toEqual(['Uncaught TypeError: x is undefined']);
+    expect(client.failed).toBeNull();
+    await expect(client.call('double', 4)).resolves.toBe(8);
+    channel.port1.close();
   });
 
   it('says so when a script that failed to load fires a plain error event, without a message', async () => {
@@ -111,9 +129,9 @@ describe('RpcClient when its worker dies', () => {
   it('keeps the first cause when failed again (a restart after the worker died)', async () => {
     const worker = new FakeWorker();
     const client = new RpcClient<TestMethods, never>(worker, { name: 'ingest' });
-    worker.dispatch({ type: 'error', message: 'boom' });
+    worker.dispatch({ type: 'error' });
     client.failAll(new Error('the ingest worker was restarted'));
-    expect(await state(client.call('double', 1))).toEqual({ rejected: 'the ingest worker failed: boom' });
+    expect(await state(client.call('double', 1))).toEqual({ rejected: expect.stringMatching(/^the ingest worker failed: its script failed to load/) });
   });
 
   it('still answers through a fake port until then', async () => {

@@ -90,7 +90,12 @@ function errorText(ev: PortEvent): string {
 export interface RpcClientOptions {
   /** Names the worker in errors: "the ingest worker failed: …". */
   name?: string;
+  /** How long a worker that reported an uncaught exception has to answer before it counts as dead. */
+  probeMs?: number;
 }
+
+/** A request no handler serves: a live worker answers it with an error, a dead one not at all. */
+const PROBE = '__alive';
 
 /** Caller side: a pending-promise map keyed by message id. */
 export class RpcClient<M extends Methods, E> {
@@ -98,6 +103,7 @@ export class RpcClient<M extends Methods, E> {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(event: E) => void>();
   private failure: Error | null = null;
+  private readonly errorListeners = new Set<(message: string) => void>();
   private readonly label: string;
 
   constructor(
@@ -107,7 +113,7 @@ export class RpcClient<M extends Methods, E> {
     this.label = options.name ? `the ${options.name} worker` : 'the worker';
     port.addEventListener('message', (ev) => this.receive(ev.data as RpcResponse | RpcEventMessage<E> | null | undefined));
     // Without these a worker that never started (or died) would leave every call pending for ever.
-    port.addEventListener('error', (ev) => this.failAll(new Error(`${this.label} failed: ${errorText(ev)}`)));
+    port.addEventListener('error', (ev) => this.onError(ev, options.probeMs ?? 2_000));
     port.addEventListener('messageerror', () => this.failAll(new Error(`${this.label} failed: a message from it could not be deserialized`)));
   }
 
@@ -125,6 +131,12 @@ export class RpcClient<M extends Methods, E> {
     });
   }
 
+  /** Told of every uncaught exception the worker reports, fatal or not. */
+  onWorkerError(listener: (message: string) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
   onEvent(listener: (event: E) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -138,6 +150,29 @@ export class RpcClient<M extends Methods, E> {
     this.failure ??= error;
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
+  }
+
+  /**
+   * A script that failed to load fires a plain `error` (no message): the worker never ran. An
+   * uncaught exception fires one with a message, and the worker may well live on (a throw in a timer
+   * callback), or not (a syntax error): it is given up on only if it then fails to answer a probe.
+   */
+  private onError(ev: PortEvent, probeMs: number): void {
+    const failure = new Error(`${this.label} failed: ${errorText(ev)}`);
+    if (typeof ev.message !== 'string' || ev.message === '') {
+      this.failAll(failure);
+      return;
+    }
+    for (const l of this.errorListeners) l(ev.message);
+    if (this.failure) return;
+    const messageId = this.nextId++;
+    const timer = setTimeout(() => {
+      this.pending.delete(messageId);
+      this.failAll(failure);
+    }, probeMs);
+    const answered = () => clearTimeout(timer);
+    this.pending.set(messageId, { resolve: answered, reject: answered });
+    this.port.postMessage({ kind: 'request', messageId, type: PROBE, data: null });
   }
 
   private receive(msg: RpcResponse | RpcEventMessage<E> | null | undefined): void {

@@ -12,15 +12,15 @@ import type { DatasetSchema } from '../protocol/schema';
 import { type CompiledView, compileView } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 import type { StoredBatch } from './BatchViewStore';
-import { dropUpTo, reconcileHandover } from './handOver';
-import { emptyBatch, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
+import { dropUpTo, reconcileOne } from './handOver';
+import { errorText, withMessage } from './messages';
+import { initialSnapshot, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
 import { RecomputeScheduler } from './RecomputeScheduler';
 import { ServedViews } from './ServedViews';
 import { ViewCatalog } from './ViewCatalog';
 
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 
-const MAX_MESSAGES = 30;
 const MAX_HANDOVERS = 20;
 
 export class Pipeline {
@@ -39,22 +39,8 @@ export class Pipeline {
   ) {
     this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
     this.ingestHandle = this.startIngest();
-    this.batchHandle = workers.batch();
-    this.snap = {
-      phase: 'starting',
-      ingest: null,
-      speed: null,
-      batch: emptyBatch,
-      viewDefs: options.views,
-      userViewIds: [],
-      views: {},
-      mergedAt: null,
-      handovers: [],
-      batchIntervalMs: options.batchIntervalMs,
-      batchPaused: false,
-      speedFault: null,
-      messages: [],
-    };
+    this.batchHandle = this.startBatch();
+    this.snap = initialSnapshot(options);
   }
 
   private get ingest(): IngestClient {
@@ -65,8 +51,15 @@ export class Pipeline {
     return this.batchHandle.client;
   }
 
+  private startBatch(): WorkerHandle<BatchClient> {
+    const h = this.workers.batch();
+    this.reportWorkerErrors(h, 'batch');
+    return h;
+  }
+
   private startIngest(): WorkerHandle<IngestClient> {
     const h = this.workers.ingest();
+    this.reportWorkerErrors(h, 'ingest');
     h.client.onEvent((e: IngestEvent) => {
       if (h !== this.ingestHandle || this.disposed) return; // a terminated worker's last words
       if (e.type !== 'snapshot') return this.message(e.type, e.message);
@@ -75,6 +68,13 @@ export class Pipeline {
       this.update(this.merged());
     });
     return h;
+  }
+
+  /** An uncaught exception in a worker that lives on is shown; one that kills it fails its calls (rpc.ts). */
+  private reportWorkerErrors(h: WorkerHandle<IngestClient | BatchClient>, kind: 'ingest' | 'batch'): void {
+    h.client.onWorkerError((m) => {
+      if (h === this.ingestHandle || h === this.batchHandle) this.message('error', `the ${kind} worker reported an uncaught error: ${m}`);
+    });
   }
 
   /** Starts both workers, runs the first recompute and the recompute schedule. */
@@ -86,6 +86,7 @@ export class Pipeline {
       this.update({ viewDefs: views, userViewIds: saved.views.map((v) => v.id) });
       const stored = (await this.options.batchViews?.load(views).catch(() => null)) ?? null;
       const batchReady = this.initBatch();
+      batchReady.catch(() => undefined); // awaited below; an ingest failure first must not leave it unhandled
       const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {} });
       if (stored) this.publishStored(stored, ingest.datasets);
       await batchReady;
@@ -146,7 +147,7 @@ export class Pipeline {
     } else {
       this.batchHandle.worker.terminate();
       this.batchHandle.client.failAll(lost);
-      this.batchHandle = this.workers.batch();
+      this.batchHandle = this.startBatch();
       await this.initBatch();
     }
     this.message('info', `${kind} worker restarted`);
@@ -258,7 +259,15 @@ export class Pipeline {
     this.served.publish(w, r.views, this.snap.viewDefs);
     void this.options.batchViews?.save(r, this.snap.viewDefs).catch((e: unknown) => this.message('error', `could not save the batch views: ${errorText(e)}`));
     // Hand over: the speed layer drops seq <= W; until its next snapshot says so, the old pair stays on screen.
-    const handed = await dropUpTo(this.ingest, w);
+    let handed: Awaited<ReturnType<typeof dropUpTo>>;
+    try {
+      handed = await dropUpTo(this.ingest, w);
+    } catch (e) {
+      // Batch moved to W but the speed layer did not drop up to it: the views keep their last
+      // consistent merge until a hand-over succeeds (the next recompute, or a restarted worker).
+      this.update({ batch: { ...this.snap.batch, w, running: false, error: `hand-over to the speed layer failed: ${errorText(e)}` } });
+      throw e;
+    }
     const batch = {
       ...this.snap.batch,
       w,
@@ -273,15 +282,9 @@ export class Pipeline {
     this.update({ batch, ...this.merged() });
     const compiled = this.snap.viewDefs.map((v) => this.compiledFor(v)).filter((c): c is CompiledView => c !== null);
     for (const h of handed) {
-      if (h.w <= h.fromSeq) continue;
-      try {
-        const ho = await reconcileHandover(this.batch, compiled, h, Date.now());
-        this.update({ handovers: [ho, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
-        const drifted = ho.views.filter((d) => d.driftKeys > 0).map((d) => d.viewName);
-        if (!ho.ok) this.message('error', `reconciliation: the speed layer disagreed with batch on seq ${h.fromSeq + 1}..${h.w} (${drifted.join(', ')}); batch's figures now stand`);
-      } catch (e) {
-        this.message('error', `reconciliation of seq ${h.fromSeq + 1}..${h.w} failed: ${errorText(e)}`);
-      }
+      const { handover, problem } = await reconcileOne(this.batch, compiled, h);
+      if (handover) this.update({ handovers: [handover, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
+      if (problem) this.message('error', problem);
     }
     const stats = await this.batch.call('stats', {}).catch(() => null);
     if (stats) this.update({ batch: { ...this.snap.batch, memoryBytes: stats.memoryBytes } });
@@ -299,20 +302,11 @@ export class Pipeline {
   }
 
   private message(level: PipelineMessage['level'], text: string): void {
-    const [last, ...rest] = this.snap.messages;
-    const messages =
-      last && last.text === text && last.level === level
-        ? [{ ...last, at: Date.now(), repeat: last.repeat + 1 }, ...rest]
-        : [{ at: Date.now(), level, text, repeat: 1 }, ...this.snap.messages].slice(0, MAX_MESSAGES);
-    this.update({ messages });
+    this.update({ messages: withMessage(this.snap.messages, level, text, Date.now()) });
   }
 
   private update(patch: Partial<PipelineSnapshot>, urgent = false): void {
     this.snap = { ...this.snap, ...patch };
     for (const l of this.listeners) l(urgent);
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -229,6 +229,27 @@ describe('RecomputeScheduler ticks', () => {
     expect(runs).toHaveLength(0);
   });
 
+  it('a now() between a run settling and its queued rerun starting joins that rerun', async () => {
+    const { run, runs } = controllable();
+    const s = new RecomputeScheduler(run, 1000);
+    let late: Promise<number> | null = null;
+    const first = s.now().then((v) => {
+      // The first run's caller asks again at once, while the rerun queued by `queued` has not begun.
+      late = s.now();
+      return v;
+    });
+    const queued = s.now();
+    runs[0]!.resolve(1);
+    await settle();
+    expect(runs).toHaveLength(2);
+    runs[1]!.resolve(2);
+    await settle();
+    await expect(first).resolves.toBe(1);
+    await expect(queued).resolves.toBe(2);
+    await expect(late!).resolves.toBe(2);
+    expect(runs).toHaveLength(2);
+  });
+
   it('a now() queued before dispose() rejects instead of running a recompute after it', async () => {
     const { run, runs } = controllable();
     const s = new RecomputeScheduler(run, 1000);

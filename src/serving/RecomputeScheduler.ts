@@ -42,7 +42,10 @@ export class RecomputeScheduler<R> {
   /** Recomputes now, or right after the one running; failures reject (the caller reports them). */
   now(): Promise<R> {
     if (this.disposed) return Promise.reject(new Error('the pipeline was stopped'));
-    if (!this.running) return this.begin();
+    // Between a run settling and its queued rerun starting, `running` is clear but `rerun` is not:
+    // a call then joins the rerun rather than starting a second recompute beside it.
+    if (!this.running && !this.rerun) return this.begin();
+    if (!this.running) return this.rerun!;
     this.rerun ??= this.running
       .catch(() => undefined)
       .then(() => {

@@ -9,7 +9,7 @@ import type { ViewDef } from '../views/ViewDef';
 export class ViewCatalog {
   private readonly compiled = new Map<string, CompiledView>();
   /** Definitions that did not compile against the schema they were tried with: reported once. */
-  private readonly failed = new WeakMap<ViewDef, DatasetSchema>();
+  private readonly failed = new WeakMap<ViewDef, string>();
   private schemas: Record<string, DatasetSchema> = {};
 
   /** @param onError is told once per definition that does not compile against its dataset. */
@@ -29,14 +29,16 @@ export class ViewCatalog {
     if (!schema) return null;
     const c = this.compiled.get(v.id);
     if (c && c.view === v) return c;
-    if (this.failed.get(v) === schema) return null;
+    // By content: the schema may arrive as a fresh copy with every snapshot.
+    const schemaKey = JSON.stringify(schema);
+    if (this.failed.get(v) === schemaKey) return null;
     try {
       const fresh = compileView(v, schema);
       this.compiled.set(v.id, fresh);
       return fresh;
     } catch (e) {
       this.compiled.delete(v.id);
-      this.failed.set(v, schema);
+      this.failed.set(v, schemaKey);
       this.onError(v, e instanceof Error ? e.message : String(e));
       return null;
     }

@@ -39,3 +39,20 @@ export async function reconcileHandover(batch: BatchClient, views: readonly Comp
   }
   return { at, dataset: h.dataset, fromSeq: h.fromSeq, toSeq: h.w, events: h.events, views: drifts, ok: drifts.every((d) => d.driftKeys === 0) };
 }
+
+/**
+ * Reconciles one dataset's hand-over, if it handed any events over: the hand-over to record, and
+ * what to tell the user when the two layers disagreed or the comparison failed.
+ */
+export async function reconcileOne(batch: BatchClient, views: readonly CompiledView[], h: HandedOver): Promise<{ handover: Handover | null; problem: string | null }> {
+  if (h.w <= h.fromSeq) return { handover: null, problem: null };
+  const range = `seq ${h.fromSeq + 1}..${h.w}`;
+  try {
+    const handover = await reconcileHandover(batch, views, h, Date.now());
+    const drifted = handover.views.filter((d) => d.driftKeys > 0).map((d) => d.viewName);
+    const problem = handover.ok ? null : `reconciliation: the speed layer disagreed with batch on ${range} (${drifted.join(', ')}); batch's figures now stand`;
+    return { handover, problem };
+  } catch (e) {
+    return { handover: null, problem: `reconciliation of ${range} failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -99,3 +99,22 @@ export const emptyBatch: BatchInfo = {
   error: null,
   memoryBytes: null,
 };
+
+/** The snapshot before anything has started. */
+export function initialSnapshot(options: PipelineOptions): PipelineSnapshot {
+  return {
+    phase: 'starting',
+    ingest: null,
+    speed: null,
+    batch: emptyBatch,
+    viewDefs: options.views,
+    userViewIds: [],
+    views: {},
+    mergedAt: null,
+    handovers: [],
+    batchIntervalMs: options.batchIntervalMs,
+    batchPaused: false,
+    speedFault: null,
+    messages: [],
+  };
+}

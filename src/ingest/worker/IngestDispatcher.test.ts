@@ -20,7 +20,8 @@ async function start(opts: { dbName?: string; world?: FakeIngestWorld; role?: 'w
   const world = opts.world ?? new FakeIngestWorld();
   const events: IngestEvent[] = [];
   const sockets = world.sockets.length;
-  const d = new IngestDispatcher((e) => events.push(e), world.deps(opts.role, opts.openLog));
+  // Cloned as postMessage would: the speed layer's tallies are live objects that later appends change.
+  const d = new IngestDispatcher((e) => events.push(structuredClone(e)), world.deps(opts.role, opts.openLog));
   await d.init({ dbName, url: URL, views: [...DEFAULT_VIEWS] });
   const last = () => [...events].reverse().find((e) => e.type === 'snapshot');
   // The writer connects once it has caught up with the log; every dispatcher sends a first snapshot.
@@ -182,6 +183,35 @@ describe('IngestDispatcher', () => {
     expect(errors.some((m) => /1 invalid event\(s\) rejected.*"amount" must be a number/.test(m))).toBe(true);
     expect(errors.some((m) => /unreadable message from the server \(stream shop, offset 10\)/.test(m))).toBe(true);
     d.dispose();
+  });
+
+  it('refuses a stream whose id every object has as a member, and reads the others', async () => {
+    const { world, d, log, events } = await start();
+    const s = world.socket;
+    s.hello([
+      { id: '__proto__', schema: SHOP_SCHEMA },
+      { id: 'toString', schema: SHOP_SCHEMA },
+      { id: 'shop', schema: SHOP_SCHEMA },
+    ]);
+    await until(() => s.subscribes().length === 1);
+    expect(s.subscribes()).toEqual([{ stream: 'shop', fromOffset: 0 }]);
+    const errors = events.flatMap((e) => (e.type === 'error' ? [e.message] : []));
+    expect(errors.filter((m) => /reserved.*not subscribing/.test(m))).toHaveLength(2);
+    s.events('shop', 0, shopBatch(10, 12));
+    await until(() => s.acks('shop').includes(10));
+    expect((await log.datasets()).map((ds) => ds.id)).toEqual(['shop']);
+    d.dispose();
+  });
+
+  it('after dispose() a writer lock granted late opens no stream', async () => {
+    const world = new FakeIngestWorld();
+    let grant: (() => Promise<void>) | null = null;
+    const deps = { ...world.deps(), claimWriter: (_ws: string, becomeWriter: () => Promise<void>) => void (grant = becomeWriter) };
+    const d = new IngestDispatcher(() => undefined, deps);
+    await d.init({ dbName: `ingest-test-${n++}`, url: URL, views: [...DEFAULT_VIEWS] });
+    d.dispose();
+    await grant!();
+    expect(world.sockets).toHaveLength(0);
   });
 
   it('a follower tab tallies what the writer appends, exactly, and hands over like the writer', async () => {

@@ -84,6 +84,7 @@ export class IngestDispatcher {
   /** Whether this tab reads the stream and appends, or follows the log another tab writes (writerRole.ts). */
   private role: 'claiming' | 'writer' | 'follower' = 'claiming';
   private wantedUrl: string | null = null;
+  private disposed = false;
   private announcer: { announce(a: { dataset: string; highWater: number }): void } | null = null;
 
   constructor(
@@ -179,17 +180,19 @@ export class IngestDispatcher {
 
   /** Stops timers and the socket (tests; a worker simply ends). */
   dispose(): void {
+    this.disposed = true;
     this.throttle.stop();
     this.stream.stop();
   }
 
   private async becomeWriter(): Promise<void> {
+    if (this.disposed) return; // the writer lock came after dispose(): nothing to write for
     this.role = 'writer';
     // What the previous writer appended since this tab last looked is in the log, not yet tallied here.
     await this.serially(async () => {
       for (const ds of await this.log.datasets()) await this.follower.catchUp(ds.id);
     });
-    if (this.wantedUrl !== null) this.connect({ url: this.wantedUrl });
+    if (this.wantedUrl !== null && !this.disposed) this.connect({ url: this.wantedUrl });
     this.throttle.markDirty();
   }
 

@@ -1,7 +1,8 @@
 /**
  * Collects each stream's events into micro-batches for the log: a batch is appended at FLUSH_EVENTS
- * events or FLUSH_MS after its first, whichever comes first, because one IndexedDB transaction per
- * message would not keep up with a fast stream. A batch holds contiguous offsets only: a message
+ * events, or at the latest FLUSH_MS after the first event held (one timer for every stream, so a
+ * batch may go sooner), because one IndexedDB transaction per message would not keep up with a fast
+ * stream. A batch holds contiguous offsets only: a message
  * that does not continue it flushes it first.
  */
 import { concatBatches, type ColumnBatch, type DatasetSchema } from '../../protocol/schema';

@@ -130,6 +130,18 @@ describe('SnapshotThrottle', () => {
     expect(throttle.intervalMs).toBe(MAX_INTERVAL_MS); // 100,000 groups would be 2,500 ms
   });
 
+  it('a soon() after stop() (an append that was in flight) sends nothing and leaves no timer', () => {
+    const { throttle, sentAt } = recording();
+    throttle.start();
+    vi.advanceTimersByTime(SNAPSHOT_MS);
+    const sent = sentAt.length;
+    throttle.stop();
+    throttle.soon();
+    vi.advanceTimersByTime(10 * MAX_INTERVAL_MS);
+    expect(sentAt).toHaveLength(sent);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('stop() stops the ticks and a pending soon()', () => {
     const { throttle, sentAt } = recording();
     throttle.start();

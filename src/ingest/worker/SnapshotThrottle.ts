@@ -16,6 +16,7 @@ export class SnapshotThrottle {
   private every = SNAPSHOT_MS;
   private soonTimer: ReturnType<typeof setTimeout> | null = null;
   private tick: ReturnType<typeof setInterval> | null = null;
+  private stopped = false;
 
   /** @param send sends a snapshot and returns how many groups it held. */
   constructor(
@@ -24,10 +25,12 @@ export class SnapshotThrottle {
   ) {}
 
   start(): void {
+    this.stopped = false;
     this.tick ??= setInterval(() => this.maybeSend(), SNAPSHOT_MS);
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.tick !== null) clearInterval(this.tick);
     if (this.soonTimer !== null) clearTimeout(this.soonTimer);
     this.tick = null;
@@ -42,7 +45,8 @@ export class SnapshotThrottle {
   /** New events are in: send as soon as the interval allows rather than at the next tick. */
   soon(): void {
     this.dirty = true;
-    if (this.soonTimer !== null) return;
+    // After stop() (an append that was in flight when the worker was disposed): nothing more is sent.
+    if (this.soonTimer !== null || this.stopped) return;
     const wait = Math.max(0, this.lastSent + this.every - this.now());
     this.soonTimer = setTimeout(() => {
       this.soonTimer = null;

@@ -9,6 +9,7 @@ import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
 import { type ColumnBatch, checkBatch, type DatasetSchema, schemaProblem } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
+import { idProblem } from '../../protocol/ids';
 import { ownGet } from '../../protocol/ownRecord';
 import { fromWire } from '../../protocol/wire';
 import { datasetStatus, sourceStatus } from './datasetStatus';
@@ -122,6 +123,8 @@ export class StreamIngest {
 
   private subscribe(stream: string, schema: DatasetSchema, bufferedFrom: number): Promise<void> {
     return this.cx.serially(async () => {
+      const badId = idProblem(stream);
+      if (badId) return this.cx.problems.report(`stream ${JSON.stringify(stream)}: ${badId}; not subscribing`);
       const problem = schemaProblem(schema);
       if (problem) return this.cx.problems.report(`stream ${stream}: ${problem}; not subscribing`);
       const ds = await this.log.ensureDataset(stream, stream, schema);
