@@ -94,6 +94,10 @@ export interface RpcClientOptions {
   probeMs?: number;
 }
 
+/** Timers every JavaScript host has (pages, workers, Node), declared here without either's types. */
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(id: unknown): void;
+
 /** A request no handler serves: a live worker answers it with an error, a dead one not at all. */
 const PROBE = '__alive';
 
