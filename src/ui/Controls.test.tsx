@@ -2,17 +2,15 @@
 /** The controls tell the user when what they asked for failed, and the page says when the pipeline stopped. */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Pipeline } from '../serving/Pipeline';
 import { emptyBatch, type PipelineSnapshot } from '../serving/pipelineTypes';
 import { App } from './App';
 import { Controls } from './Controls';
 import { PipelineProvider } from './PipelineContext';
 import { runControl } from './runControl';
+import { useDomRoot } from './testing/domRoot';
 import { useUiStore } from './uiStore';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const snapshot = (patch: Partial<PipelineSnapshot> = {}): PipelineSnapshot => ({
   phase: 'ready',
@@ -50,11 +48,10 @@ function fakePipeline(snap: PipelineSnapshot) {
 }
 
 describe('controls', () => {
-  let container: HTMLElement;
-  let root: Root;
+  const dom = useDomRoot();
   const render = (pipeline: Pipeline, ui: ReactNode) =>
     act(() =>
-      root.render(
+      dom.root.render(
         <QueryClientProvider client={new QueryClient()}>
           <PipelineProvider pipeline={pipeline}>{ui}</PipelineProvider>
         </QueryClientProvider>,
@@ -64,21 +61,13 @@ describe('controls', () => {
   const settle = () => new Promise((r) => setTimeout(r, 5));
   const click = (testId: string) =>
     act(async () => {
-      container.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!.click();
+      dom.container.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!.click();
       await settle();
     });
-  const alerts = () => [...container.querySelectorAll('[role="alert"]')].map((e) => e.textContent);
+  const alerts = () => [...dom.container.querySelectorAll('[role="alert"]')].map((e) => e.textContent);
 
   beforeEach(() => {
     useUiStore.setState({ controlErrors: {} });
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
-  });
-
-  afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
   });
 
   it('shows, beside each control, why what it asked for failed', async () => {
@@ -114,13 +103,13 @@ describe('controls', () => {
     await render(pipeline, <Controls />);
     await click('restart-batch');
     expect(alerts()).toHaveLength(1);
-    await act(async () => container.querySelector<HTMLElement>('[aria-label="Dismiss"]')!.click());
+    await act(async () => dom.container.querySelector<HTMLElement>('[aria-label="Dismiss"]')!.click());
     expect(alerts()).toEqual([]);
   });
 
   it('says the pipeline stopped, and why, when it failed', async () => {
     const failed = snapshot({ phase: 'failed', messages: [{ at: 0, level: 'error', text: 'pipeline failed to start: the batch worker failed: boom', repeat: 1 }] });
     await render(fakePipeline(failed), <App />);
-    expect(container.querySelector('[data-testid="pipeline-failed"]')?.textContent).toMatch(/^The pipeline stopped: pipeline failed to start: the batch worker failed: boom\./);
+    expect(dom.container.querySelector('[data-testid="pipeline-failed"]')?.textContent).toMatch(/^The pipeline stopped: pipeline failed to start: the batch worker failed: boom\./);
   });
 });

@@ -1,33 +1,24 @@
 // @vitest-environment happy-dom
 import { act, createElement, StrictMode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDomRoot } from './testing/domRoot';
 import { CHART_INTERVAL_MS, useStaggered } from './useStaggered';
-
-// Tells React that this is a test runner wrapping updates in act().
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 function Shown({ value, hold = false }: { value: number; hold?: boolean }) {
   return createElement('span', null, String(useStaggered(value, 10, hold)));
 }
 
 describe('useStaggered', () => {
-  let container: HTMLElement;
-  let root: Root;
-  const render = (value: number, hold = false) => act(() => root.render(createElement(StrictMode, null, createElement(Shown, { value, hold }))));
+  const dom = useDomRoot();
+  const render = (value: number, hold = false) => act(() => dom.root.render(createElement(StrictMode, null, createElement(Shown, { value, hold }))));
   const advance = (ms: number) => act(() => vi.advanceTimersByTime(ms));
-  const shown = () => container.textContent;
+  const shown = () => dom.container.textContent;
 
   beforeEach(() => {
     vi.useFakeTimers();
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
   });
 
   afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
     vi.useRealTimers();
   });
 
@@ -66,8 +57,7 @@ describe('useStaggered', () => {
     await render(1);
     await render(2);
     expect(vi.getTimerCount()).toBe(1);
-    act(() => root.unmount());
+    act(() => dom.root.render(null)); // the component unmounts; the root stays for the hook to clean up
     expect(vi.getTimerCount()).toBe(0);
-    root = createRoot(container);
   });
 });

@@ -48,7 +48,7 @@ export function claimWriter(workspace: string, becomeWriter: () => Promise<void>
 const AppendedShape = v.object({ dataset: NonEmptyText, highWater: NonNegativeInteger });
 
 /**
- * A notice from the channel, or null for anything else: any script of the origin can post on it
+ * A notice from the channel, or null for anything else, since every script of the origin can post on it
  * (another build in another tab, an extension), and a follower must not tally from a bogus seq.
  */
 export function readAppended(data: unknown): Appended | null {
