@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetRecord } from '../../log/LogDb';
+import { SHOP_SCHEMA } from '../../protocol/shop';
+import { datasetStatus, sourceStatuses } from './datasetStatus';
+
+const record: DatasetRecord = {
+  id: 'shop',
+  name: 'shop',
+  schema: SHOP_SCHEMA,
+  createdAt: 0,
+  highWater: 120,
+  segmentCount: 3,
+  minTs: null,
+  maxTs: null,
+  sources: { shop: 130, other: 7 },
+  gaps: { shop: 4 },
+  rejected: { other: 2 },
+};
+
+describe('datasetStatus', () => {
+  it('builds the page status of a dataset and its sources from the log record', () => {
+    expect(datasetStatus(record)).toEqual({ highWater: 120, segments: 3, schema: SHOP_SCHEMA });
+    expect({ ...sourceStatuses(record) }).toEqual({
+      shop: { durableOffset: 130, gapEvents: 4, rejectedEvents: 0 },
+      other: { durableOffset: 7, gapEvents: 0, rejectedEvents: 2 },
+    });
+  });
+
+  it('a record without rejections (written by an older build) reads as none', () => {
+    const { rejected: _r, ...old } = record;
+    expect(sourceStatuses(old).other?.rejectedEvents).toBe(0);
+  });
+});
