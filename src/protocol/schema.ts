@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { isNumberValue, isStringValue, shown, tsProblem, valueProblem } from './fieldRules';
+import { ownGet } from './ownRecord';
 import { DatasetSchemaShape } from './shapes';
 
 export type FieldType = 'number' | 'string';
@@ -44,7 +45,7 @@ export function newColumns(): Record<string, Column> {
  * named `toString` is not Object.prototype.toString.
  */
 export function columnOf(batch: ColumnBatch, name: string): Column | undefined {
-  return Object.hasOwn(batch.columns, name) ? batch.columns[name] : undefined;
+  return ownGet(batch.columns, name);
 }
 
 /** Names a user or a file may not use for a field: the log owns them. */

@@ -13,11 +13,12 @@ import { type CompiledView, compileView } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 import type { StoredBatch } from './BatchViewStore';
 import { dropUpTo, reconcileOne } from './handOver';
-import { errorText, withMessage } from './messages';
+import { withMessage } from './messages';
 import { initialSnapshot, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
 import { RecomputeScheduler } from './RecomputeScheduler';
 import { ServedViews } from './ServedViews';
 import { ViewCatalog } from './ViewCatalog';
+import { errorText } from '../protocol/errorText';
 
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 

@@ -5,6 +5,7 @@
 import type { DatasetSchema } from '../protocol/schema';
 import { type CompiledView, compileView } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
+import { errorText } from '../protocol/errorText';
 
 export class ViewCatalog {
   private readonly compiled = new Map<string, CompiledView>();
@@ -39,7 +40,7 @@ export class ViewCatalog {
     } catch (e) {
       this.compiled.delete(v.id);
       this.failed.set(v, schemaKey);
-      this.onError(v, e instanceof Error ? e.message : String(e));
+      this.onError(v, errorText(e));
       return null;
     }
   }

@@ -8,6 +8,7 @@ import type { IngestClient } from '../ingest/IngestClient';
 import type { CompiledView, Tally } from '../views/compileView';
 import type { Handover } from './pipelineTypes';
 import { reconcile, type ViewDrift } from './reconcile';
+import { errorText } from '../protocol/errorText';
 
 /** What the speed layer handed over for one dataset: its tally of seq in (fromSeq, w]. */
 export interface HandedOver {
@@ -53,6 +54,6 @@ export async function reconcileOne(batch: BatchClient, views: readonly CompiledV
     const problem = handover.ok ? null : `reconciliation: the speed layer disagreed with batch on ${range} (${drifted.join(', ')}); batch's figures now stand`;
     return { handover, problem };
   } catch (e) {
-    return { handover: null, problem: `reconciliation of ${range} failed: ${e instanceof Error ? e.message : String(e)}` };
+    return { handover: null, problem: `reconciliation of ${range} failed: ${errorText(e)}` };
   }
 }

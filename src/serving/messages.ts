@@ -8,7 +8,3 @@ export function withMessage(messages: readonly PipelineMessage[], level: Pipelin
   if (last && last.text === text && last.level === level) return [{ ...last, at, repeat: last.repeat + 1 }, ...rest];
   return [{ at, level, text, repeat: 1 }, ...messages].slice(0, MAX_MESSAGES);
 }
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

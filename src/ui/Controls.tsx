@@ -3,7 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { ControlError } from './ControlError';
 import { fmtDuration, fmtInt } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
-import { errorText, runControl } from './runControl';
+import { errorText } from '../protocol/errorText';
+import { runControl } from './runControl';
 
 const INTERVALS = [5_000, 10_000, 30_000, 60_000];
 

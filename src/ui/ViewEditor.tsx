@@ -5,6 +5,7 @@ import { MEASURES } from '../views/measures';
 import { BUCKETS, type FilterDef, type FilterOp, type MeasureOp, type ViewDef } from '../views/ViewDef';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { measureText } from './viewText';
+import { errorText } from '../protocol/errorText';
 
 interface MeasureDraft {
   op: MeasureOp;
@@ -72,7 +73,7 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
       await pipeline.saveView(def);
       onClose();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setSaving(false);
     }

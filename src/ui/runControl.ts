@@ -4,10 +4,7 @@
  * and <ControlError> shows it beside the control until the control is used again.
  */
 import { useUiStore } from './uiStore';
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorText } from '../protocol/errorText';
 
 /**
  * Runs `action` for `control`; `what` names it for the user ("Restarting the ingest worker"). Sync

@@ -9,6 +9,7 @@ import { compileView, type CompiledView, type SqlRow } from '../../views/compile
 import type { ViewDef } from '../../views/ViewDef';
 import { tableFor, type BatchEngine } from '../BatchEngine';
 import type { BatchMethods, BatchStats, DatasetBatchState, RecomputeResult } from './protocol';
+import { errorText } from '../../protocol/errorText';
 
 type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
 type Req<K extends keyof BatchMethods> = BatchMethods[K]['req'];
@@ -43,7 +44,7 @@ export class BatchDispatcher {
       try {
         compileView(v, ds.schema);
       } catch (e) {
-        errors[v.id] = e instanceof Error ? e.message : String(e);
+        errors[v.id] = errorText(e);
       }
     }
     return { errors };

@@ -9,6 +9,7 @@ import { sliceBatch, type DatasetSchema } from '../../protocol/schema';
 import { SpeedLayer } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
+import { errorText } from '../../protocol/errorText';
 
 export class SpeedFeed {
   readonly speed = new SpeedLayer();
@@ -49,7 +50,7 @@ export class SpeedFeed {
       try {
         compiled.push(compileView(v, schema));
       } catch (e) {
-        errors[v.id] = e instanceof Error ? e.message : String(e);
+        errors[v.id] = errorText(e);
       }
     }
     this.speed.setViews(compiled);
