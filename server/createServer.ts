@@ -201,7 +201,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       // `count` offsets carried by well-formed JSON whose string columns index outside their dictionaries.
       const count = Math.max(1, Math.min(100_000, Number(url.searchParams.get('count') ?? 10)));
       const first = hub.nextOffset;
-      const columns = Object.fromEntries(hub.schema.fields.map((f) => [f.name, f.type === 'string' ? { dict: ['x'], idx: new Array<number>(count).fill(1) } : new Array<number>(count).fill(1)]));
+      const columns = Object.fromEntries(hub.schema.fields.map((f) => [f.name, f.type === 'text' ? { dict: ['x'], idx: new Array<number>(count).fill(1) } : new Array<number>(count).fill(1)]));
       const json = JSON.stringify({ type: 'events', stream: hub.id, offset: first, batch: { count, ts: { base: Date.now(), delta: new Array<number>(count).fill(0) }, columns } });
       const filler = { count, ts: [], columns: {} } as ColumnBatch;
       file?.append(first, filler);

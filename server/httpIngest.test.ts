@@ -53,7 +53,7 @@ describe('parseIngestBody', () => {
     expect(r.ok || r.errors).toEqual([
       { line: 1, error: '"amount" must be a number, got "ten"' },
       { line: 2, error: '"quantity" must be a number, got Infinity' },
-      { line: 3, error: '"country" must be a string, got 5' },
+      { line: 3, error: '"country" must be text, got 5' },
       { line: 4, error: 'ts 9000000000000000 is outside 1900..2200' },
       { line: 5, error: 'ts 0001-01-01 is outside 1900..2200' },
       { line: 6, error: 'ts must be ms since the epoch or an ISO-8601 time' },

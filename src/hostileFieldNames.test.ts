@@ -20,10 +20,10 @@ import type { KeyValue, ViewDef } from './views/ViewDef';
 const NAMES = ['__proto__', 'constructor', 'toString', 'country'] as const;
 const SCHEMA: DatasetSchema = {
   fields: [
-    { name: '__proto__', type: 'number' },
-    { name: 'constructor', type: 'string' },
-    { name: 'toString', type: 'number' },
-    { name: 'country', type: 'string' },
+    { name: '__proto__', type: 'float' },
+    { name: 'constructor', type: 'text' },
+    { name: 'toString', type: 'float' },
+    { name: 'country', type: 'text' },
   ],
 };
 

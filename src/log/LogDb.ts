@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie';
-import type { DatasetSchema } from '../protocol/schema';
+import type { DatasetSchema, FieldType } from '../protocol/schema';
 
 /** One dataset: a named, append-only log with a schema. */
 export interface DatasetRecord {
@@ -79,5 +79,29 @@ export class LogDb extends Dexie {
     });
     this.version(2).stores({ views: 'id, createdAt' });
     this.version(3).stores({ batchViews: 'viewId' });
+    // Schemas before typed files had only number (stored as Float64) and string (dictionary text).
+    this.version(4)
+      .stores({})
+      .upgrade(async (tx) => {
+        await tx
+          .table('datasets')
+          .toCollection()
+          .modify((d: { schema: DatasetSchema }) => {
+            d.schema = renameLegacyTypes(d.schema);
+          });
+        await tx
+          .table('batchViews')
+          .toCollection()
+          .modify((b: { schema: DatasetSchema }) => {
+            b.schema = renameLegacyTypes(b.schema);
+          });
+      });
   }
+}
+
+const LEGACY_TYPES: Record<string, FieldType> = { number: 'float', string: 'text' };
+
+/** A schema written by an earlier version, in today's type names (same bytes in the segments). */
+export function renameLegacyTypes(schema: DatasetSchema): DatasetSchema {
+  return { fields: schema.fields.map((f) => ({ name: f.name, type: LEGACY_TYPES[f.type] ?? f.type })) };
 }

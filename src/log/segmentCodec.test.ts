@@ -6,8 +6,8 @@ import { decodeSegment, encodeSegment } from './segmentCodec';
 
 const SCHEMA: DatasetSchema = {
   fields: [
-    { name: 'label', type: 'string' },
-    { name: 'x', type: 'number' },
+    { name: 'label', type: 'text' },
+    { name: 'x', type: 'float' },
   ],
 };
 
@@ -62,4 +62,41 @@ describe('segment codec', () => {
       expect(r.rows[0]).toEqual([n, expectedLabels.length, new Set(expectedLabels).size, firstSeq, firstSeq + n - 1, sx]);
     });
   }
+});
+
+describe('segment codec, every field type', () => {
+  const TYPED: DatasetSchema = {
+    fields: [
+      { name: 'i', type: 'integer' },
+      { name: 'f', type: 'float' },
+      { name: 'b', type: 'boolean' },
+      { name: 's', type: 'text' },
+      { name: 'd', type: 'date' },
+      { name: 't', type: 'timestamp' },
+    ],
+  };
+  const batch: ColumnBatch = {
+    count: 5,
+    ts: [0, 1, 2, 3, 4],
+    columns: {
+      i: [-(2 ** 53 - 1), 2 ** 53 - 1, -1, null, 32_767],
+      f: [0.1, -0, null, 1e300, -2.5],
+      b: [true, false, null, true, true],
+      s: ['ü', null, '', 'a"b', '🙂'],
+      d: [-25_567, 0, 19_000, null, -1],
+      t: [-2_208_988_800_000, 0, null, 1_700_000_000_123, -1],
+    },
+  };
+
+  it('round-trips integers to ±(2^53-1), booleans, dates and timestamps before 1970, with nulls', async () => {
+    const bytes = encodeSegment(TYPED, batch, 7);
+    expect(decodeSegment(TYPED, bytes).batch).toEqual(batch);
+    const engine = await NodeDuckDbEngine.create();
+    await engine.appendArrow('typed', bytes);
+    const r = await engine.query(`SELECT typeof(i), typeof(b), typeof(d), typeof(t), i::VARCHAR, b, d::VARCHAR, t::VARCHAR FROM typed ORDER BY seq`);
+    expect(r.rows[0]).toEqual(['BIGINT', 'BOOLEAN', 'DATE', 'TIMESTAMP_MS', '-9007199254740991', true, '1900-01-01', '1900-01-01 00:00:00']);
+    expect(r.rows[1]!.slice(4)).toEqual(['9007199254740991', false, '1970-01-01', '1970-01-01 00:00:00']);
+    expect(r.rows[3]!.slice(4)).toEqual([null, true, null, '2023-11-14 22:13:20.123']);
+    expect(r.rows[4]!.slice(4)).toEqual(['32767', true, '1969-12-31', '1969-12-31 23:59:59.999']);
+  });
 });

@@ -1,11 +1,33 @@
 /**
- * Log segments as Arrow IPC stream bytes: `seq` (Int64), `ts` (Float64, ms), then the schema's fields.
+ * Log segments as Arrow IPC stream bytes: `seq` (Int64), `ts` (Float64, ms), then the schema's fields
+ * as integer Int64, float Float64, boolean Bool, text Utf8 or Dictionary<Utf8>, date DateDay and
+ * timestamp TimestampMillisecond without a zone (a zoned type would make DuckDB fetch ICU).
  * Strings are dictionary-encoded: building an Arrow Utf8 column from 1M JS strings takes ~3 s here,
  * a dictionary ~2 ms (../shared/NOTES.md), and DuckDB ingests it as VARCHAR all the same.
  */
-import { Dictionary, Float64, Int16, Int32, Int64, Int8, Table, Utf8, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Data, type Vector } from 'apache-arrow';
+import {
+  Bool,
+  DateDay,
+  Dictionary,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  makeData,
+  makeVector,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+  type Data,
+  type DataType,
+  type Vector,
+} from 'apache-arrow';
 import { StringDictionary } from '../protocol/dictionary';
-import { columnOf, newColumns, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
+import { columnOf, newColumns, type Column, type ColumnBatch, type DatasetSchema, type FieldType, type FieldValue } from '../protocol/schema';
 
 /** Arrow's validity bitmap for `col`, built only when it holds nulls (rare: most columns are dense). */
 function validityBitmap(col: readonly unknown[], nullCount: number): Uint8Array | undefined {
@@ -59,45 +81,134 @@ function stringVector(col: readonly (string | null)[], dictionaryId: number): Ve
   );
 }
 
-/** Int64 seqs written as two 32-bit words each: BigInt() per value costs more than the rest of a column. */
-function seqColumn(firstSeq: number, count: number): BigInt64Array {
+/**
+ * Whole numbers within ±2^53 as Int64, written as two 32-bit words each: BigInt() per value costs
+ * more than the rest of a column. `>>> 0` keeps the low word of the two's complement; storing
+ * floor(v / 2^32) into a Uint32 keeps its high word, negative numbers included.
+ */
+function int64Words(count: number, valueAt: (i: number) => number): BigInt64Array {
   const words = new Uint32Array(count * 2);
   for (let i = 0; i < count; i++) {
-    const v = firstSeq + i;
+    const v = valueAt(i);
     words[2 * i] = v >>> 0; // little-endian, as every browser engine is
     words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
   }
   return new BigInt64Array(words.buffer);
 }
 
+function nullsIn(col: readonly unknown[]): number {
+  let n = 0;
+  for (let i = 0; i < col.length; i++) if (col[i] === null || col[i] === undefined) n++;
+  return n;
+}
+
+function fixedVector(type: DataType, col: readonly unknown[], data: ArrayBufferView): Vector {
+  const nullCount = nullsIn(col);
+  return makeVector(makeData({ type, length: col.length, nullCount, nullBitmap: validityBitmap(col, nullCount), data } as never));
+}
+
+function boolVector(col: readonly (boolean | null)[]): Vector {
+  const bits = new Uint8Array(Math.ceil(col.length / 8));
+  for (let i = 0; i < col.length; i++) if (col[i] === true) bits[i >> 3]! |= 1 << (i & 7);
+  return fixedVector(new Bool(), col, bits);
+}
+
+/** The Arrow vector of one field's column, in the type the log stores for the field's type. */
+function fieldVector(type: FieldType, col: Column, dictionaryId: number): Vector {
+  switch (type) {
+    case 'float':
+      return numberVector(col as (number | null)[]);
+    case 'integer':
+      return fixedVector(
+        new Int64(),
+        col,
+        int64Words(col.length, (i) => (col[i] as number | null) ?? 0),
+      );
+    case 'timestamp':
+      return fixedVector(
+        new TimestampMillisecond(),
+        col,
+        int64Words(col.length, (i) => (col[i] as number | null) ?? 0),
+      );
+    case 'date':
+      return fixedVector(
+        new DateDay(),
+        col,
+        Int32Array.from(col as (number | null)[], (v) => v ?? 0),
+      );
+    case 'boolean':
+      return boolVector(col as (boolean | null)[]);
+    case 'text':
+      return stringVector(col as (string | null)[], dictionaryId);
+  }
+}
+
 /** Encodes events `firstSeq..firstSeq+count-1` of one schema as Arrow IPC stream bytes. */
 export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, firstSeq: number): Uint8Array {
-  const seq = seqColumn(firstSeq, batch.count);
   // No prototype: a field named `__proto__` would otherwise set it and vanish from the table.
   const vectors = Object.create(null) as Record<string, Vector>;
-  vectors.seq = makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seq }));
+  vectors.seq = makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seqColumn(firstSeq, batch.count) }));
   vectors.ts = makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: new Float64Array(batch.ts) }));
   schema.fields.forEach((f, i) => {
-    const col = columnOf(batch, f.name) ?? [];
-    vectors[f.name] = f.type === 'number' ? numberVector(col as (number | null)[]) : stringVector(col as (string | null)[], i);
+    vectors[f.name] = fieldVector(f.type, columnOf(batch, f.name) ?? new Array(batch.count).fill(null), i);
   });
   return tableToIPC(new Table(vectors), 'stream');
 }
 
-/** A column's values from its Arrow data chunks, reading buffers directly (get(i) per value is ~10x slower). */
-function readColumn(chunks: readonly Data[], type: 'number' | 'string', length: number): Column {
-  const out: (number | string | null)[] = new Array<number | string | null>(length);
+/** The seqs `firstSeq..firstSeq+count-1` as Int64. */
+export function seqColumn(firstSeq: number, count: number): BigInt64Array {
+  return int64Words(count, (i) => firstSeq + i);
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * One chunk's values as JS values, reading buffers directly (get(i) per value is ~10x slower).
+ * Text comes as a dictionary (what the stream path writes) or plain Utf8 (what file imports write).
+ */
+function readChunk(d: Data, type: FieldType, out: FieldValue[], at: number): void {
+  const valid = (i: number) => d.nullCount === 0 || (d.nullBitmap !== undefined && ((d.nullBitmap[(d.offset + i) >> 3]! >> ((d.offset + i) & 7)) & 1) === 1);
+  const n = d.length;
+  const o = d.offset;
+  switch (type) {
+    case 'float':
+    case 'date': {
+      const values = d.values as Float64Array | Int32Array;
+      for (let i = 0; i < n; i++) out[at + i] = valid(i) ? values[o + i]! : null;
+      return;
+    }
+    case 'integer':
+    case 'timestamp': {
+      const v = d.values as BigInt64Array;
+      const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+      for (let i = 0; i < n; i++) out[at + i] = valid(i) ? words[2 * (o + i) + 1]! * 0x1_0000_0000 + (words[2 * (o + i)]! >>> 0) : null;
+      return;
+    }
+    case 'boolean': {
+      const bits = d.values as Uint8Array;
+      for (let i = 0; i < n; i++) out[at + i] = valid(i) ? ((bits[(o + i) >> 3]! >> ((o + i) & 7)) & 1) === 1 : null;
+      return;
+    }
+    case 'text': {
+      if (d.dictionary) {
+        const indices = d.values as Int8Array | Int16Array | Int32Array;
+        const dict = Array.from(d.dictionary) as (string | null)[];
+        for (let i = 0; i < n; i++) out[at + i] = valid(i) ? (dict[indices[o + i]!] ?? null) : null;
+        return;
+      }
+      const offsets = d.valueOffsets as Int32Array;
+      const bytes = d.values as Uint8Array;
+      for (let i = 0; i < n; i++) out[at + i] = valid(i) ? utf8.decode(bytes.subarray(offsets[o + i]!, offsets[o + i + 1]!)) : null;
+      return;
+    }
+  }
+}
+
+function readColumn(chunks: readonly Data[], type: FieldType, length: number): Column {
+  const out: FieldValue[] = new Array<FieldValue>(length);
   let at = 0;
   for (const d of chunks) {
-    const valid = (i: number) => d.nullCount === 0 || (d.nullBitmap !== undefined && ((d.nullBitmap[(d.offset + i) >> 3]! >> ((d.offset + i) & 7)) & 1) === 1);
-    if (type === 'number') {
-      const values = d.values as Float64Array;
-      for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? values[d.offset + i]! : null;
-    } else {
-      const indices = d.values as Int8Array | Int16Array | Int32Array;
-      const dict = d.dictionary ? (Array.from(d.dictionary) as (string | null)[]) : [];
-      for (let i = 0; i < d.length; i++) out[at + i] = valid(i) ? (dict[indices[d.offset + i]!] ?? null) : null;
-    }
+    readChunk(d, type, out, at);
     at += d.length;
   }
   return out as Column;

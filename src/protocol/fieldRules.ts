@@ -9,15 +9,51 @@ import type { FieldType } from './schema';
 export const MIN_TS = Date.UTC(1900, 0, 1);
 export const MAX_TS = Date.UTC(2200, 0, 1);
 
-/** A number field holds finite numbers (JSON cannot carry NaN; 1e999 parses to Infinity). */
-export function isNumberValue(x: unknown): x is number {
+/** A float field holds finite numbers (JSON cannot carry NaN; 1e999 parses to Infinity). */
+export function isFloatValue(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
-/** A string field holds any text. */
-export function isStringValue(x: unknown): x is string {
+/**
+ * An integer field holds whole numbers within ±(2^53-1), the range in which a JS number, a sum of
+ * them that stays in range, and DuckDB's BIGINT agree exactly.
+ */
+export function isIntegerValue(x: unknown): x is number {
+  return Number.isSafeInteger(x);
+}
+
+/** A text field holds any text. */
+export function isTextValue(x: unknown): x is string {
   return typeof x === 'string';
 }
+
+export function isBooleanValue(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+
+/**
+ * How each type's values are held in a ColumnBatch and sent on the wire: numbers for integer and
+ * float, days since 1970-01-01 for a date, ms since 1970-01-01T00:00 for a timestamp (a wall-clock
+ * reading, no zone: shown as stored), booleans, and strings for text.
+ */
+export const VALUE_FORM: Readonly<Record<FieldType, string>> = {
+  integer: 'an integer',
+  float: 'a number',
+  boolean: 'true or false',
+  text: 'text',
+  date: 'a date (whole days since 1970-01-01)',
+  timestamp: 'a timestamp (whole ms since 1970-01-01T00:00)',
+};
+
+/** The test of a value of each type (null is checked before). */
+export const IS_VALUE: Readonly<Record<FieldType, (x: unknown) => boolean>> = {
+  integer: isIntegerValue,
+  float: isFloatValue,
+  boolean: isBooleanValue,
+  text: isTextValue,
+  date: isIntegerValue,
+  timestamp: isIntegerValue,
+};
 
 /** A value as a message shows it: short, and never throwing (bigint, cycles, functions). */
 export function shown(x: unknown): string {
@@ -35,8 +71,7 @@ export function shown(x: unknown): string {
  */
 export function valueProblem(type: FieldType, value: unknown): string | null {
   if (value === null) return null;
-  const ok = type === 'number' ? isNumberValue(value) : isStringValue(value);
-  return ok ? null : `must be a ${type}, got ${shown(value)}`;
+  return IS_VALUE[type](value) ? null : `must be ${VALUE_FORM[type]}, got ${shown(value)}`;
 }
 
 /**

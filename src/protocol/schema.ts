@@ -5,11 +5,20 @@
  * records are built without a prototype and read through own properties only (`columnOf`).
  */
 import * as v from 'valibot';
-import { isNumberValue, isStringValue, shown, tsProblem, valueProblem } from './fieldRules';
+import { IS_VALUE, shown, tsProblem, valueProblem } from './fieldRules';
 import { ownGet } from './ownRecord';
 import { DatasetSchemaShape } from './shapes';
 
-export type FieldType = 'number' | 'string';
+/**
+ * The types a field may have. integer, float, date and timestamp values are JS numbers (see
+ * VALUE_FORM in fieldRules.ts for what each number means), booleans are booleans, text is strings.
+ */
+export type FieldType = 'integer' | 'float' | 'boolean' | 'text' | 'date' | 'timestamp';
+
+/** Types whose values are numbers, ordered, and can be min/max-ed. */
+export const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['integer', 'float', 'date', 'timestamp']);
+/** Types that can be summed and averaged. */
+export const SUMMABLE_TYPES: ReadonlySet<FieldType> = new Set(['integer', 'float']);
 
 export interface FieldDef {
   readonly name: string;
@@ -22,7 +31,10 @@ export interface DatasetSchema {
 
 export type NumberColumn = (number | null)[];
 export type StringColumn = (string | null)[];
-export type Column = NumberColumn | StringColumn;
+export type BooleanColumn = (boolean | null)[];
+export type Column = NumberColumn | StringColumn | BooleanColumn;
+/** One value of any column. */
+export type FieldValue = number | string | boolean | null;
 
 /**
  * Events in columnar form: one array per field, all `count` long.
@@ -130,18 +142,10 @@ export function checkBatch(schema: DatasetSchema, value: unknown): CheckResult {
   }
   for (const field of schema.fields) {
     const col = columns[field.name] as unknown[];
-    // One loop per type so that each test is a direct call the engine inlines.
-    const bad = (i: number) => reject(i, `${JSON.stringify(field.name)} ${valueProblem(field.type, col[i])}`);
-    if (field.type === 'number') {
-      for (let i = 0; i < count; i++) {
-        const x = col[i];
-        if (x !== null && !isNumberValue(x)) bad(i);
-      }
-    } else {
-      for (let i = 0; i < count; i++) {
-        const x = col[i];
-        if (x !== null && !isStringValue(x)) bad(i);
-      }
+    const isValue = IS_VALUE[field.type];
+    for (let i = 0; i < count; i++) {
+      const x = col[i];
+      if (x !== null && !isValue(x)) reject(i, `${JSON.stringify(field.name)} ${valueProblem(field.type, x)}`);
     }
   }
   return { ok: true, checked: { batch: { count, ts: raw.ts as number[], columns }, keep, rejected, firstProblem } };
@@ -184,8 +188,8 @@ export function concatBatches(schema: DatasetSchema, batches: readonly ColumnBat
     count += b.count;
     for (let i = 0; i < b.count; i++) ts.push(b.ts[i] as number);
     for (const f of schema.fields) {
-      const dst = columns[f.name] as (number | string | null)[];
-      const src = (columnOf(b, f.name) ?? []) as (number | string | null)[];
+      const dst = columns[f.name] as FieldValue[];
+      const src = (columnOf(b, f.name) ?? []) as FieldValue[];
       for (let i = 0; i < b.count; i++) dst.push(src[i] ?? null);
     }
   }

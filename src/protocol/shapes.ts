@@ -63,7 +63,7 @@ export function check<S extends v.GenericSchema>(schema: S, value: unknown): { o
 }
 
 /** The field types, as data for checks (FieldType is the type). */
-export const FIELD_TYPES = ['number', 'string'] as const satisfies readonly FieldType[];
+export const FIELD_TYPES = ['integer', 'float', 'boolean', 'text', 'date', 'timestamp'] as const satisfies readonly FieldType[];
 
 const NO_FIELDS = 'a schema needs at least one field';
 const BAD_NAME = 'field names must be non-empty text';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { schemaProblem } from './schema';
 import { parseClientMessage, parseServerMessage, PROTOCOL_VERSION } from './stream';
 
-const schema = { fields: [{ name: 'a', type: 'number' }] };
+const schema = { fields: [{ name: 'a', type: 'float' }] };
 
 describe('parseServerMessage', () => {
   it('accepts the messages the server sends', () => {
@@ -107,8 +107,8 @@ describe('schemaProblem', () => {
     expect(schemaProblem(undefined as never)).toMatch(/at least one field/);
     expect(schemaProblem({ fields: [] } as never)).toMatch(/at least one field/);
     expect(schemaProblem({ fields: [null] } as never)).toMatch(/non-empty text/);
-    expect(schemaProblem({ fields: [{ name: '', type: 'number' }] } as never)).toMatch(/non-empty text/);
-    expect(schemaProblem({ fields: [{ name: 'a', type: 'date' }] } as never)).toMatch(/unknown type "date"/);
+    expect(schemaProblem({ fields: [{ name: '', type: 'float' }] } as never)).toMatch(/non-empty text/);
+    expect(schemaProblem({ fields: [{ name: 'a', type: 'number' }] } as never)).toMatch(/unknown type "number"/);
     expect(schemaProblem({ fields: [{ name: 'a' }] } as never)).toBe('field "a" has unknown type undefined');
   });
 
@@ -116,15 +116,15 @@ describe('schemaProblem', () => {
     expect(
       schemaProblem({
         fields: [
-          { name: 'Country', type: 'string' },
-          { name: 'country', type: 'string' },
+          { name: 'Country', type: 'text' },
+          { name: 'country', type: 'text' },
         ],
       }),
     ).toBe('fields "Country" and "country" differ only in case');
-    expect(schemaProblem({ fields: [{ name: 'TS', type: 'number' }] })).toBe('field name "TS" is reserved for the log');
+    expect(schemaProblem({ fields: [{ name: 'TS', type: 'float' }] })).toBe('field name "TS" is reserved for the log');
   });
 
   it('takes fields named like Object.prototype members', () => {
-    expect(schemaProblem({ fields: ['__proto__', 'constructor', 'toString'].map((name) => ({ name, type: 'number' as const })) })).toBeNull();
+    expect(schemaProblem({ fields: ['__proto__', 'constructor', 'toString'].map((name) => ({ name, type: 'float' as const })) })).toBeNull();
   });
 });

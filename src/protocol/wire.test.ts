@@ -4,8 +4,8 @@ import { fromWire, toWire, type DictColumn, type DeltaTimes } from './wire';
 
 const SCHEMA: DatasetSchema = {
   fields: [
-    { name: 'country', type: 'string' },
-    { name: 'amount', type: 'number' },
+    { name: 'country', type: 'text' },
+    { name: 'amount', type: 'float' },
   ],
 };
 

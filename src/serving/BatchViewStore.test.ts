@@ -50,8 +50,8 @@ describe('BatchViewStore', () => {
       {
         schema: {
           fields: [
-            { name: 'a', type: 'number' },
-            { name: 'A', type: 'number' },
+            { name: 'a', type: 'float' },
+            { name: 'A', type: 'float' },
           ],
         },
       },

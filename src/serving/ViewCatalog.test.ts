@@ -13,7 +13,7 @@ function recording() {
   return { catalog, errors };
 }
 
-const OTHER_SCHEMA: DatasetSchema = { fields: [{ name: 'amount', type: 'number' }] };
+const OTHER_SCHEMA: DatasetSchema = { fields: [{ name: 'amount', type: 'float' }] };
 
 /** A view whose measure reads a field the shop schema does not have. */
 const BAD_VIEW: ViewDef = { ...TOTALS_VIEW, id: 'bad', name: 'Bad', measures: [{ op: 'sum', field: 'nope', label: 'Nope' }] };
@@ -101,14 +101,14 @@ describe('ViewCatalog', () => {
     // A copy of the same schema (the ingest status sends one with every snapshot) is the same schema.
     expect(catalog.compiledFor(BAD_VIEW, { fields: [...SHOP_SCHEMA.fields] })).toBeNull();
     expect(errors).toHaveLength(1);
-    catalog.learnSchemas({ [SHOP_STREAM_ID]: { fields: [...SHOP_SCHEMA.fields, { name: 'coupon', type: 'string' }] } });
+    catalog.learnSchemas({ [SHOP_STREAM_ID]: { fields: [...SHOP_SCHEMA.fields, { name: 'coupon', type: 'text' }] } });
     expect(catalog.compiledFor(BAD_VIEW)).toBeNull();
     expect(errors).toHaveLength(2);
   });
 
   it('learnSchemas replaces known schemas, or with keepKnown keeps the first', () => {
     const { catalog } = recording();
-    const later: DatasetSchema = { fields: [...SHOP_SCHEMA.fields, { name: 'coupon', type: 'string' }] };
+    const later: DatasetSchema = { fields: [...SHOP_SCHEMA.fields, { name: 'coupon', type: 'text' }] };
     catalog.learnSchemas({ [SHOP_STREAM_ID]: SHOP_SCHEMA });
     catalog.learnSchemas({ [SHOP_STREAM_ID]: later, other: OTHER_SCHEMA }, true);
     expect(catalog.schemaOf(SHOP_STREAM_ID)).toBe(SHOP_SCHEMA);

@@ -1,8 +1,10 @@
 /** Defining a view: dataset, group-by, time bucket, measures, filters. The view appears at once. */
 import { useState } from 'react';
 import type { FieldDef } from '../protocol/schema';
+import { parseValueText } from '../protocol/valueText';
 import { MEASURES } from '../views/measures';
-import { BUCKETS, type FilterDef, type FilterOp, type MeasureOp, type ViewDef } from '../views/ViewDef';
+import { measureAccepts } from '../views/compileView';
+import { BUCKETS, type FilterDef, type FilterOp, type FilterValue, type MeasureOp, type ViewDef } from '../views/ViewDef';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { measureText } from './viewText';
 import { errorText } from '../protocol/errorText';
@@ -29,14 +31,15 @@ const FILTER_OPS: FilterOp[] = ['=', '!=', 'in', '<', '<=', '>', '>=', 'is null'
 
 function parseFilter(d: FilterDraft, fields: readonly FieldDef[]): FilterDef {
   if (d.op === 'is null' || d.op === 'is not null') return { field: d.field, op: d.op };
-  const type = fields.find((f) => f.name === d.field)?.type;
-  const parse = (s: string): number | string => {
-    if (type !== 'number') return s;
-    const n = Number(s.trim());
-    if (s.trim() === '' || !Number.isFinite(n)) throw new Error(`filter on ${d.field}: ${JSON.stringify(s)} is not a number`);
-    return n;
+  const type = fields.find((f) => f.name === d.field)?.type ?? 'text';
+  const parse = (s: string): FilterValue => {
+    try {
+      return parseValueText(type, s);
+    } catch (e) {
+      throw new Error(`filter on ${d.field}: ${errorText(e)}`);
+    }
   };
-  return d.op === 'in' ? { field: d.field, op: d.op, value: d.value.split(',').map((s) => parse(type === 'number' ? s : s.trim())) } : { field: d.field, op: d.op, value: parse(d.value) };
+  return d.op === 'in' ? { field: d.field, op: d.op, value: d.value.split(',').map((s) => parse(type === 'text' ? s.trim() : s)) } : { field: d.field, op: d.op, value: parse(d.value) };
 }
 
 export function ViewEditor({ onClose }: { onClose: () => void }) {
@@ -141,7 +144,7 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
               <select aria-label={`Measure ${i + 1} field`} value={m.field} onChange={(e) => setMeasure(i, { field: e.target.value })}>
                 <option value="">{m.op === 'count' ? '(events)' : '(pick a field)'}</option>
                 {fields
-                  .filter((f) => MEASURES[m.op].accepts === 'any' || f.type === 'number')
+                  .filter((f) => measureAccepts(m.op, f.type))
                   .map((f) => (
                     <option key={f.name} value={f.name}>
                       {f.name}

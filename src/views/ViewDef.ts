@@ -12,7 +12,8 @@ export interface MeasureDef {
 
 export type FilterOp = '=' | '!=' | 'in' | '<' | '<=' | '>' | '>=' | 'is null' | 'is not null';
 
-export type FilterValue = number | string;
+/** A filter's value: a number for integer, float, date (days) and timestamp (ms) fields, text, or a boolean. */
+export type FilterValue = number | string | boolean;
 
 export interface FilterDef {
   field: string;
@@ -35,7 +36,7 @@ export interface ViewDef {
 }
 
 /** A group key value: the bucket start (ms) or a group-by field's value. */
-export type KeyValue = string | number | null;
+export type KeyValue = string | number | boolean | null;
 
 /** The bucket widths offered to users. */
 export const BUCKETS: readonly { label: string; ms: number }[] = [

@@ -3,11 +3,12 @@
  * speed layer, and the merge rule for the serving layer, all from the one definition and from the
  * measure definitions in measures.ts.
  */
-import { columnOf, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
+import { columnOf, NUMERIC_TYPES, SUMMABLE_TYPES, type Column, type ColumnBatch, type DatasetSchema, type FieldType } from '../protocol/schema';
+import { fieldSql, typeOf } from './fieldSql';
 import { compileFilters, validateFilters } from './filters';
 import { MEASURES, cloneState, type MeasureKind, type SqlValue, type State } from './measures';
 import { quoteIdent } from './quoteIdent';
-import { ViewError, type KeyValue, type ViewDef } from './ViewDef';
+import { ViewError, type KeyValue, type MeasureDef, type ViewDef } from './ViewDef';
 
 /** One group: its key values and the flat state of all its measures. */
 export interface Group {
@@ -65,7 +66,7 @@ export function keyString(values: readonly KeyValue[]): string {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) s += KEY_SEP;
-    s += v === null || v === undefined ? NULL_KEY : typeof v === 'number' ? `n${v}` : `s${v}`;
+    s += v === null || v === undefined ? NULL_KEY : typeof v === 'number' ? `n${v}` : typeof v === 'boolean' ? (v ? 'b1' : 'b0') : `s${v}`;
   }
   return s;
 }
@@ -77,7 +78,7 @@ function toSafeSeq(n: number, what: string): number {
 
 /** Throws a ViewError naming the first problem a user must fix. */
 export function validateView(view: ViewDef, schema: DatasetSchema): void {
-  const fieldType = (name: string) => schema.fields.find((f) => f.name === name)?.type;
+  const fieldType = (name: string) => typeOf(schema, name);
   const where = view.name ? `view "${view.name}"` : 'view';
   if (view.measures.length === 0) throw new ViewError(`${where}: add at least one measure`);
   for (const g of view.groupBy) if (!fieldType(g)) throw new ViewError(`${where}: unknown group-by field ${JSON.stringify(g)}`);
@@ -92,9 +93,15 @@ export function validateView(view: ViewDef, schema: DatasetSchema): void {
     }
     const t = fieldType(m.field);
     if (!t) throw new ViewError(`${where}: unknown field ${JSON.stringify(m.field)}`);
-    if (MEASURES[m.op].accepts === 'number' && t !== 'number') throw new ViewError(`${where}: ${m.op} over text field ${JSON.stringify(m.field)}`);
+    if (!measureAccepts(m.op, t)) throw new ViewError(`${where}: ${m.op} does not apply to ${t} field ${JSON.stringify(m.field)}`);
   }
   validateFilters(view.filters ?? [], schema, where);
+}
+
+/** Whether measure `op` applies to a field of `type`. */
+export function measureAccepts(op: MeasureDef['op'], type: FieldType): boolean {
+  const accepts = MEASURES[op].accepts;
+  return accepts === 'any' || (accepts === 'numeric' ? NUMERIC_TYPES.has(type) : SUMMABLE_TYPES.has(type));
 }
 
 export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView {
@@ -107,14 +114,16 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     width += k.init().length;
   }
   const initState = (): State => kinds.flatMap((k) => k.init());
-  const inexactParts = new Set(kinds.flatMap((k, m) => (k.inexact ?? []).map((p) => offsets[m]! + p)));
+  // Sums of integers are exact on both paths (within ±2^53); only float sums depend on the order of addition.
+  const inexactParts = new Set(kinds.flatMap((k, m) => (typeOf(schema, view.measures[m]!.field ?? '') === 'float' ? (k.inexact ?? []) : []).map((p) => offsets[m]! + p)));
   const bucket = view.bucketMs;
   const keyNames = [...(bucket !== null ? ['bucket'] : []), ...view.groupBy];
-  const filters = compileFilters(view.filters ?? []);
+  const filters = compileFilters(view.filters ?? [], schema);
+  const sqlOf = (name: string) => fieldSql(name, typeOf(schema, name)!);
 
   const sql = (table: string, afterSeq: number, uptoSeq: number): BoundSql => {
-    const keys = [...(bucket !== null ? [`floor("ts" / ${bucket}) * ${bucket}`] : []), ...view.groupBy.map(quoteIdent)];
-    const parts = view.measures.flatMap((m, i) => kinds[i]!.sqlParts(m.field === undefined ? null : quoteIdent(m.field)));
+    const keys = [...(bucket !== null ? [`floor("ts" / ${bucket}) * ${bucket}`] : []), ...view.groupBy.map(sqlOf)];
+    const parts = view.measures.flatMap((m, i) => kinds[i]!.sqlParts(m.field === undefined ? null : sqlOf(m.field)));
     const select = [...keys.map((k, i) => `${k} AS k${i}`), ...parts.map((p, i) => `${p} AS s${i}`)].join(', ');
     const where = [`"seq" > ${toSafeSeq(afterSeq, 'afterSeq')}`, `"seq" <= ${toSafeSeq(uptoSeq, 'uptoSeq')}`, ...filters.sql].join(' AND ');
     // Without keys SQL returns one row even for no events; the tally has none, so drop that row.

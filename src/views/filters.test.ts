@@ -10,11 +10,11 @@ describe('view validation', () => {
   it.each([
     [{ measures: [] }, /add at least one measure/],
     [{ groupBy: ['nope'] }, /unknown group-by field "nope"/],
-    [{ measures: [{ op: 'sum', field: 'country', label: 's' }] }, /sum over text field "country"/],
+    [{ measures: [{ op: 'sum', field: 'country', label: 's' }] }, /sum does not apply to text field "country"/],
     [{ measures: [{ op: 'sum', label: 's' }] }, /sum needs a field/],
     [{ measures: [{ op: 'avg', field: 'nope', label: 's' }] }, /unknown field "nope"/],
     [{ bucketMs: -5 }, /time bucket/],
-    [{ filters: [{ field: 'amount', op: '=', value: 'ten' }] }, /"amount" is a number field/],
+    [{ filters: [{ field: 'amount', op: '=', value: 'ten' }] }, /"amount" is a float field; "ten" does not fit it/],
     [{ filters: [{ field: 'country', op: 'in', value: [] }] }, /needs at least one value/],
     [{ filters: [{ field: 'nope', op: 'is null' }] }, /unknown field "nope"/],
   ] as [Partial<ViewDef>, RegExp][])('refuses %j', (patch, message) => {

@@ -3,8 +3,8 @@
  * and a row mask for the speed layer. SQL's NULL rules hold on both: a comparison with NULL is not
  * true, so only `is null` keeps events whose field is null.
  */
-import { columnOf, type Column, type ColumnBatch, type DatasetSchema } from '../protocol/schema';
-import { quoteIdent } from './quoteIdent';
+import { columnOf, NUMERIC_TYPES, type Column, type ColumnBatch, type DatasetSchema, type FieldValue } from '../protocol/schema';
+import { fieldSql, typeOf } from './fieldSql';
 import { ViewError, type FilterDef, type FilterValue } from './ViewDef';
 
 export interface CompiledFilters {
@@ -29,25 +29,29 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function cmp(v: number | string, w: FilterValue): number {
-  return typeof v === 'number' ? v - (w as number) : compareCodePoints(v, w as string);
+/** Order ops only reach numbers and text: validateFilters refuses them on booleans. */
+function cmp(v: FieldValue, w: FilterValue): number {
+  return typeof v === 'number' ? v - (w as number) : compareCodePoints(v as string, w as string);
 }
+
+const ORDER_OPS = new Set(['<', '<=', '>', '>=']);
 
 export function validateFilters(filters: readonly FilterDef[], schema: DatasetSchema, where: string): void {
   for (const f of filters) {
-    const type = schema.fields.find((x) => x.name === f.field)?.type;
+    const type = typeOf(schema, f.field);
     if (!type) throw new ViewError(`${where}: filter on unknown field ${JSON.stringify(f.field)}`);
     if (f.op === 'is null' || f.op === 'is not null') continue;
+    if (type === 'boolean' && ORDER_OPS.has(f.op)) throw new ViewError(`${where}: ${JSON.stringify(f.field)} is true or false; use = or != on it`);
     const values = f.op === 'in' ? f.value : [f.value];
     if (!Array.isArray(values) || values.length === 0) throw new ViewError(`${where}: ${f.op} on ${JSON.stringify(f.field)} needs ${f.op === 'in' ? 'at least one value' : 'a value'}`);
     for (const v of values) {
-      const ok = type === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string';
-      if (!ok) throw new ViewError(`${where}: ${JSON.stringify(f.field)} is a ${type} field; ${JSON.stringify(v)} is not a ${type}`);
+      const ok = NUMERIC_TYPES.has(type) ? typeof v === 'number' && Number.isFinite(v) : type === 'boolean' ? typeof v === 'boolean' : typeof v === 'string';
+      if (!ok) throw new ViewError(`${where}: ${JSON.stringify(f.field)} is a ${type} field; ${JSON.stringify(v)} does not fit it`);
     }
   }
 }
 
-function predicate(f: FilterDef): (v: number | string | null) => boolean {
+function predicate(f: FilterDef): (v: FieldValue) => boolean {
   const one = f.value as FilterValue;
   switch (f.op) {
     case '=':
@@ -73,20 +77,26 @@ function predicate(f: FilterDef): (v: number | string | null) => boolean {
   }
 }
 
-export function compileFilters(filters: readonly FilterDef[]): CompiledFilters {
+/** A value in the SQL: bound as a parameter, except booleans, which are the only two literals there are. */
+function sqlValue(v: FilterValue, params: (number | string)[]): string {
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  params.push(v);
+  return '?';
+}
+
+/** Compiles filters that validateFilters has passed for `schema`. */
+export function compileFilters(filters: readonly FilterDef[], schema: DatasetSchema): CompiledFilters {
   const sql: string[] = [];
   const params: (number | string)[] = [];
   for (const f of filters) {
-    const col = quoteIdent(f.field);
+    const col = fieldSql(f.field, typeOf(schema, f.field) ?? 'text');
     if (f.op === 'is null') sql.push(`${col} IS NULL`);
     else if (f.op === 'is not null') sql.push(`${col} IS NOT NULL`);
     else if (f.op === 'in') {
       const values = f.value as FilterValue[];
-      sql.push(`${col} IN (${values.map(() => '?').join(', ')})`);
-      params.push(...values);
+      sql.push(`${col} IN (${values.map((v) => sqlValue(v, params)).join(', ')})`);
     } else {
-      sql.push(`${col} ${f.op === '!=' ? '<>' : f.op} ?`);
-      params.push(f.value as FilterValue);
+      sql.push(`${col} ${f.op === '!=' ? '<>' : f.op} ${sqlValue(f.value as FilterValue, params)}`);
     }
   }
   const preds = filters.map((f) => ({ field: f.field, test: predicate(f) }));

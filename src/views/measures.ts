@@ -6,7 +6,7 @@
 import type { KeyValue, MeasureOp } from './ViewDef';
 
 /** One part of a measure's state: a number, or (count distinct) the set of values seen. */
-export type StatePart = number | Set<string | number>;
+export type StatePart = number | Set<string | number | boolean>;
 export type State = StatePart[];
 
 /** A value from a batch SQL row: scalars, or a list for count distinct's state. */
@@ -18,7 +18,7 @@ export interface MeasureKind {
   /** Initial state parts. */
   init(): State;
   /** Adds one non-null value (nulls are skipped, as in SQL); `count` without a field gets 1. */
-  add(state: State, offset: number, value: number | string): void;
+  add(state: State, offset: number, value: number | string | boolean): void;
   /** Folds `src` into `dst`. */
   merge(dst: State, dOff: number, src: readonly StatePart[], sOff: number): void;
   /** Reads the state parts from a SQL result row. */
@@ -27,8 +27,8 @@ export interface MeasureKind {
   finalize(state: readonly StatePart[], offset: number): number | null;
   /** State parts that are floating-point sums, whose last bits depend on the order of addition. */
   inexact?: readonly number[];
-  /** Which field types it accepts. */
-  accepts: 'number' | 'any';
+  /** Which field types it accepts: summable (integer, float), numeric (those and date, timestamp), or any. */
+  accepts: 'summable' | 'numeric' | 'any';
   /** Its value for a key that holds no events: 0 for counts, null (no value) for the others. */
   empty: 0 | null;
   /** What the user should know about its cost, if anything, as a sentence. */
@@ -73,7 +73,7 @@ function sumLike(finalize: (sum: number, n: number) => number): MeasureKind {
     fromSql: ([sum, n]) => [num(sum), num(n)],
     finalize: (s, o) => ((s[o + 1] as number) === 0 ? null : finalize(s[o] as number, s[o + 1] as number)),
     inexact: [0],
-    accepts: 'number',
+    accepts: 'summable',
     empty: null,
   };
 }
@@ -90,13 +90,14 @@ function extreme(pick: (a: number, b: number) => number, empty: number, sqlFn: s
     },
     fromSql: ([v]) => [v === null || v === undefined ? empty : Number(v)],
     finalize: (s, o) => (s[o] === empty ? null : (s[o] as number)),
-    accepts: 'number',
+    accepts: 'numeric',
     empty: null,
   };
 }
 
-/** -0 and 0 are one value to SQL's DISTINCT and to a JS Set alike; keep them one key too. */
-const normalize = (v: string | number): string | number => (v === 0 ? 0 : v);
+type Distinct = string | number | boolean;
+/** -0 and 0 are one value to SQL's DISTINCT and to a JS Set alike; keep them one key too. BIGINTs arrive as bigint. */
+const normalize = (v: Distinct | bigint): Distinct => (typeof v === 'bigint' ? Number(v) : v === 0 ? 0 : v);
 
 /**
  * Exact count distinct: the state is the set of values itself, because distinct counts do not add
@@ -106,14 +107,14 @@ const countDistinct: MeasureKind = {
   sqlParts: (f) => [`list(DISTINCT ${f}) FILTER (WHERE ${f} IS NOT NULL)`],
   init: () => [new Set()],
   add: (s, o, v) => {
-    (s[o] as Set<string | number>).add(normalize(v));
+    (s[o] as Set<Distinct>).add(normalize(v));
   },
   merge: (d, o, s, so) => {
-    const dst = d[o] as Set<string | number>;
-    for (const v of s[so] as Set<string | number>) dst.add(v);
+    const dst = d[o] as Set<Distinct>;
+    for (const v of s[so] as Set<Distinct>) dst.add(v);
   },
-  fromSql: ([list]) => [new Set((Array.isArray(list) ? list : []).filter((v): v is string | number => v !== null).map(normalize))],
-  finalize: (s, o) => (s[o] as Set<string | number>).size,
+  fromSql: ([list]) => [new Set((Array.isArray(list) ? (list as unknown[]) : []).filter((v): v is Distinct | bigint => v !== null).map(normalize))],
+  finalize: (s, o) => (s[o] as Set<Distinct>).size,
   accepts: 'any',
   empty: 0,
   note: 'Count distinct is exact: it keeps every distinct value per group in memory (tens of bytes each), in both layers.',

@@ -47,8 +47,8 @@ describe('parseViewDef', () => {
 
   it.each([
     [['filters', 1, 'op'], 'between', 'filters[1].op: unknown operator "between"'],
-    [['filters', 1, 'value'], true, 'filters[1].value: must be a number, text or a list of them, got true'],
-    [['filters', 0, 'value'], ['US', null], 'filters[0].value: must be a number, text or a list of them, got ["US",null]'],
+    [['filters', 1, 'value'], { a: 1 }, 'filters[1].value: must be a number, text, true, false or a list of them, got {"a":1}'],
+    [['filters', 0, 'value'], ['US', null], 'filters[0].value: must be a number, text, true, false or a list of them, got ["US",null]'],
     [['filters'], {}, 'filters: must be a list, got {}'],
     [['bucketMs'], 0, 'bucketMs: must be null or a positive whole number of ms, got 0'],
     [['bucketMs'], 1.5, 'bucketMs: must be null or a positive whole number of ms, got 1.5'],

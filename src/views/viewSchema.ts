@@ -25,13 +25,13 @@ const MeasureShape = v.object(
   must('an object'),
 );
 
-const FilterValueShape = v.union([FiniteNumber, Text], must('a number or text'));
+const FilterValueShape = v.union([FiniteNumber, Text, v.boolean()], must('a number, text, true or false'));
 
 const FilterShape = v.object(
   {
     field: NonEmptyText,
     op: v.picklist(FILTER_OPS, unknownOperator),
-    value: v.optional(v.union([FilterValueShape, v.array(FilterValueShape)], must('a number, text or a list of them'))),
+    value: v.optional(v.union([FilterValueShape, v.array(FilterValueShape)], must('a number, text, true, false or a list of them'))),
   },
   must('an object'),
 );

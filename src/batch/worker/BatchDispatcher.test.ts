@@ -74,7 +74,7 @@ describe('BatchDispatcher with real DuckDB', () => {
     await log.append('shop', shopBatch(50, 4));
     const broken = { ...DEFAULT_VIEWS[0]!, id: 'broken', measures: [{ op: 'sum' as const, field: 'country', label: 's' }] };
     const { errors } = await d.setViews({ views: [...DEFAULT_VIEWS, broken] });
-    expect(errors.broken).toMatch(/sum over text field "country"/);
+    expect(errors.broken).toMatch(/sum does not apply to text field "country"/);
     const r = await d.recompute();
     expect(r.views.broken).toBeUndefined();
     expect(r.views.totals).toHaveLength(1);
