@@ -8,6 +8,7 @@ import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } 
 import { idProblem } from '../protocol/ids';
 import { ownGet, ownSet } from '../protocol/ownRecord';
 import type { DatasetRecord, LogDb, SegmentRecord } from './LogDb';
+import { ImportBusyError } from './fileImport';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
 /** Where a batch came from, for exactly-once appends: the stream and the offset of its first event. */
@@ -60,6 +61,8 @@ export class EventLog {
         maxTs: null,
         sources: {},
         gaps: {},
+        origin: 'stream',
+        bytes: 0,
       };
       await this.db.datasets.add(rec);
       return rec;
@@ -85,6 +88,7 @@ export class EventLog {
     return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
+      if (ds.pendingImport) throw new ImportBusyError(`dataset ${ds.name} is taking a file import; appends wait until it is done`);
       let all = batch;
       let mask = keep;
       let duplicates = 0;
@@ -128,6 +132,7 @@ export class EventLog {
       await this.db.segments.add(segment);
       ds.highWater = lastSeq;
       ds.segmentCount += 1;
+      if (ds.bytes !== undefined) ds.bytes += bytes.byteLength;
       ds.minTs = ds.minTs === null ? minTs : Math.min(ds.minTs, minTs);
       ds.maxTs = ds.maxTs === null ? maxTs : Math.max(ds.maxTs, maxTs);
       if (source && nextOffset !== null) ownSet(ds.sources, source.stream, nextOffset);
@@ -173,16 +178,20 @@ export class EventLog {
   }
 
   /**
-   * Segments holding any seq in `(afterSeq, uptoSeq]`, in seq order. The first and last may extend
-   * past the range (compaction may have merged across it); callers filter by seq.
+   * Segments holding any seq in `(afterSeq, uptoSeq]`, in seq order, never past the dataset's
+   * high-water mark (an import stages segments beyond it until it commits). The first and last may
+   * extend past the range (compaction may have merged across it); callers filter by seq.
    */
   segmentsOverlapping(datasetId: string, afterSeq: number, uptoSeq: number): Promise<SegmentRecord[]> {
-    return this.db.segments
-      .where('[datasetId+lastSeq]')
-      .between([datasetId, afterSeq + 1], [datasetId, Infinity], true, true)
-      .until((s) => s.firstSeq > uptoSeq)
-      .filter((s) => s.firstSeq <= uptoSeq)
-      .toArray();
+    return this.db.transaction('r', this.db.datasets, this.db.segments, async () => {
+      const upto = Math.min(uptoSeq, (await this.db.datasets.get(datasetId))?.highWater ?? 0);
+      return this.db.segments
+        .where('[datasetId+lastSeq]')
+        .between([datasetId, afterSeq + 1], [datasetId, Infinity], true, true)
+        .until((s) => s.firstSeq > upto)
+        .filter((s) => s.firstSeq <= upto)
+        .toArray();
+    });
   }
 
   /**
@@ -198,10 +207,10 @@ export class EventLog {
     const max = opts.maxEvents ?? 65_536;
     return this.db.transaction('rw', this.db.datasets, this.db.segments, async () => {
       const ds = await this.db.datasets.get(datasetId);
-      if (!ds) return 0;
+      if (!ds || ds.pendingImport) return 0; // staged segments sit past highWater: not part of the tail
       const tail = await this.db.segments
         .where('[datasetId+lastSeq]')
-        .between([datasetId, 0], [datasetId, Infinity])
+        .between([datasetId, 0], [datasetId, ds.highWater], true, true)
         .reverse()
         .limit(minRun * 4)
         .toArray();
@@ -231,6 +240,7 @@ export class EventLog {
       await this.db.segments.bulkDelete(run.map((s) => [datasetId, s.firstSeq] as [string, number]));
       await this.db.segments.add(segment);
       ds.segmentCount -= run.length - 1;
+      if (ds.bytes !== undefined) ds.bytes += segment.bytes.byteLength - run.reduce((n, s) => n + s.bytes.byteLength, 0);
       await this.db.datasets.put(ds);
       return run.length;
     });

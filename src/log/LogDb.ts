@@ -18,6 +18,37 @@ export interface DatasetRecord {
   gaps: Record<string, number>;
   /** Per source stream: events that arrived but failed validation, never appended. */
   rejected?: Record<string, number>;
+  /** Where the events came from: a live stream, or files a person imported. Absent: a stream (older records). */
+  origin?: 'stream' | 'file';
+  /** The files imported into it, oldest first. */
+  files?: ImportedFile[];
+  /** Bytes of its segments in IndexedDB; absent on records from before it was counted. */
+  bytes?: number;
+  /** An import being staged past `highWater`: its segments are invisible until commit moves the mark. */
+  pendingImport?: PendingImport;
+}
+
+export interface ImportedFile {
+  name: string;
+  /** Events appended from it. */
+  rows: number;
+  /** Rows left out (no usable event time), said at import. */
+  skipped: number;
+  fileBytes: number;
+  importedAt: number;
+}
+
+export interface PendingImport {
+  id: string;
+  /** The seq of the next staged event. */
+  nextSeq: number;
+  segments: number;
+  bytes: number;
+  minTs: number | null;
+  maxTs: number | null;
+  /** The import created the dataset: an abort deletes it. */
+  created: boolean;
+  startedAt: number;
 }
 
 /** An immutable run of events `firstSeq..lastSeq`, stored as Arrow IPC stream bytes. */
