@@ -19,7 +19,20 @@ const record: DatasetRecord = {
 
 describe('datasetStatus', () => {
   it('builds the page status of a dataset and its sources from the log record', () => {
-    expect(datasetStatus(record)).toEqual({ highWater: 120, segments: 3, schema: SHOP_SCHEMA });
+    expect(datasetStatus(record)).toEqual({
+      name: 'shop',
+      origin: 'stream',
+      files: [],
+      highWater: 120,
+      segments: 3,
+      bytes: null,
+      minTs: null,
+      maxTs: null,
+      importing: false,
+      schema: SHOP_SCHEMA,
+    });
+    const file = { ...record, origin: 'file' as const, files: [{ name: 'a.csv', rows: 1, skipped: 0, fileBytes: 9, importedAt: 0 }], bytes: 500 };
+    expect(datasetStatus(file)).toMatchObject({ origin: 'file', files: ['a.csv'], bytes: 500 });
     expect({ ...sourceStatuses(record) }).toEqual({
       shop: { durableOffset: 130, gapEvents: 4, rejectedEvents: 0 },
       other: { durableOffset: 7, gapEvents: 0, rejectedEvents: 2 },

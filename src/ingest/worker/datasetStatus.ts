@@ -4,7 +4,18 @@ import { ownGet, ownSet } from '../../protocol/ownRecord';
 import type { DatasetStatus, StreamStatus } from './protocol';
 
 export function datasetStatus(ds: DatasetRecord): DatasetStatus {
-  return { highWater: ds.highWater, segments: ds.segmentCount, schema: ds.schema };
+  return {
+    name: ds.name,
+    origin: ds.origin ?? 'stream',
+    files: (ds.files ?? []).map((f) => f.name),
+    highWater: ds.highWater,
+    segments: ds.segmentCount,
+    bytes: ds.bytes ?? null,
+    minTs: ds.minTs,
+    maxTs: ds.maxTs,
+    importing: ds.pendingImport !== undefined,
+    schema: ds.schema,
+  };
 }
 
 /** Each source stream's durable offset and the events it lost or we refused, as the log records them. */

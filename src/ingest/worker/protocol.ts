@@ -18,8 +18,20 @@ export interface StreamStatus {
 
 /** What the page shows of a dataset's log. */
 export interface DatasetStatus {
+  name: string;
+  /** A live stream, or files a person imported. */
+  origin: 'stream' | 'file';
+  /** Names of the files imported into it, oldest first. */
+  files: string[];
   highWater: number;
   segments: number;
+  /** Bytes of its segments in the log; null on records from before it was counted. */
+  bytes: number | null;
+  /** Event-time range, ms; null while empty. */
+  minTs: number | null;
+  maxTs: number | null;
+  /** A file is being imported into it right now (its events appear all at once when it commits). */
+  importing: boolean;
   schema: DatasetSchema;
 }
 
