@@ -44,8 +44,14 @@ export const BUCKETS: readonly { label: string; ms: number }[] = [
   { label: '10 s', ms: 10_000 },
   { label: '1 min', ms: 60_000 },
   { label: '5 min', ms: 300_000 },
+  { label: '15 min', ms: 900_000 },
   { label: '1 h', ms: 3_600_000 },
+  { label: '6 h', ms: 21_600_000 },
   { label: '1 day', ms: 86_400_000 },
+  // Fixed widths from 1970-01-01, not calendar weeks, months or years: a bucket is floor(ts / width).
+  { label: '7 days', ms: 604_800_000 },
+  { label: '30 days', ms: 2_592_000_000 },
+  { label: '365 days', ms: 31_536_000_000 },
 ];
 
 /** A view definition a user must fix; the message says what. */
