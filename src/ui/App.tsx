@@ -1,10 +1,12 @@
 import { BreakdownChart } from './BreakdownChart';
 import { ControlError } from './ControlError';
 import { Controls } from './Controls';
+import { DatasetPicker } from './DatasetPicker';
 import { Handovers } from './Handovers';
 import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
 import { usePipelineSnapshot } from './PipelineContext';
+import { useSelectedDataset } from './selectedDataset';
 import { StatusBar } from './StatusBar';
 import { TimelineChart } from './TimelineChart';
 import { UserViews } from './UserViews';
@@ -22,6 +24,7 @@ function PipelineFailed() {
 
 export function App() {
   const { phase } = usePipelineSnapshot();
+  const dataset = useSelectedDataset();
   return (
     <div className="app" data-phase={phase} data-testid="app">
       <header>
@@ -32,18 +35,19 @@ export function App() {
           <span className="swatch batch" /> batch layer: exact, recomputed from the whole log
           <span className="swatch speed" /> speed layer: live tally of events past the watermark W
         </p>
+        <DatasetPicker dataset={dataset} />
       </header>
-      <StatusBar />
+      <StatusBar dataset={dataset} />
       <Controls />
       {phase === 'starting' && <p className="muted">Starting the batch engine and opening the log…</p>}
       {phase === 'failed' && <PipelineFailed />}
       <ControlError control="start" />
-      <KpiTiles />
+      <KpiTiles dataset={dataset} />
       <div className="grid">
-        <TimelineChart />
-        <BreakdownChart />
+        <TimelineChart dataset={dataset} />
+        <BreakdownChart dataset={dataset} />
       </div>
-      <UserViews />
+      <UserViews dataset={dataset} />
       <Handovers />
       <Messages />
     </div>

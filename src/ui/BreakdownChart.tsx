@@ -1,41 +1,93 @@
-/** Revenue by country, each bar split into its batch part and its speed part. */
-import { memo, useMemo } from 'react';
+/** The dataset's breakdown view (one group-by field): a bar per value, each split into its batch part and its speed part. */
+import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { BY_COUNTRY_VIEW } from '../views/defaultViews';
-import { fmtCompact, fmtMoneyValue } from './format';
+import { typeOf } from '../views/fieldSql';
+import type { ViewDef } from '../views/ViewDef';
+import { useDashboardViews } from './dashboardViews';
+import { fmtInt, keyText, measureFormat, type MeasureFormat } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
+import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
+import { RemoveViewButton } from './ViewCard';
 
-export function BreakdownChart() {
-  const s = usePipelineSnapshot();
-  const view = useStaggered(s.views[BY_COUNTRY_VIEW.id], 30, s.batch.running);
-  const data = useMemo(
-    () => (view?.rows ?? []).map((r) => ({ key: String(r.key[0] ?? '(null)'), batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0, merged: r.merged[0] ?? 0 })).sort((a, b) => b.merged - a.merged),
-    [view],
-  );
-  return (
-    <div className="card chart-card" data-testid="breakdown">
-      <div className="card-head">
-        <h2>{BY_COUNTRY_VIEW.name}</h2>
+/** Bars drawn at most: the largest values; a breakdown of thousands of keys would be unreadable anyway. */
+const MAX_BARS = 30;
+
+export function BreakdownChart({ dataset }: { dataset: string | null }) {
+  const def = useDashboardViews(dataset).breakdown;
+  if (!def) {
+    return dataset === null ? null : (
+      <div className="card chart-card" data-testid="breakdown">
+        <p className="muted">This dataset has no breakdown view; add one with New view (one group-by field, no time bucket).</p>
       </div>
-      <CountryBars data={data} />
+    );
+  }
+  return <Breakdown key={def.id} def={def} />;
+}
+
+function Breakdown({ def }: { def: ViewDef }) {
+  const s = usePipelineSnapshot();
+  const schema = useDatasetStatus(def.dataset)?.schema;
+  const view = useStaggered(s.views[def.id], 30, s.batch.running);
+  const [chosen, setMetric] = useState(0);
+  const metric = Math.min(chosen, def.measures.length - 1);
+  const measure = def.measures[metric];
+  const values = measureFormat(measure?.op ?? 'count', measure?.field === undefined || !schema ? undefined : typeOf(schema, measure.field));
+  const keyType = schema ? typeOf(schema, def.groupBy[0] ?? '') : undefined;
+  const all = useMemo(
+    () =>
+      (view?.rows ?? [])
+        .map((r) => ({ key: keyText(keyType, r.key[0] ?? null), batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }))
+        .sort((a, b) => b.merged - a.merged),
+    [view, metric, keyType],
+  );
+  const data = useMemo(() => all.slice(0, MAX_BARS), [all]);
+  return (
+    <div className="card chart-card" data-testid="breakdown" data-view-id={def.id}>
+      <div className="card-head">
+        <h2>{def.name}</h2>
+        {def.measures.length > 1 && (
+          <div className="seg">
+            {def.measures.map((m, i) => (
+              <button type="button" key={i} className={metric === i ? 'on' : ''} aria-pressed={metric === i} onClick={() => setMetric(i)}>
+                {m.label}
+              </button>
+            ))}
+          </div>
+        )}
+        {s.userViewIds.includes(def.id) && <RemoveViewButton view={def} />}
+      </div>
+      <Bars data={data} values={values} />
+      {all.length > data.length && (
+        <p className="muted small">
+          the {data.length} largest of {fmtInt(all.length)} values
+        </p>
+      )}
     </div>
   );
 }
 
 const MARGIN = { top: 4, right: 16, bottom: 0, left: 8 };
+/** Axis labels are cut at this many characters (the tooltip shows the whole value). */
+const MAX_LABEL = 40;
+const shortKey = (k: unknown) => {
+  const s = String(k);
+  return s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s;
+};
 
 /** The bars themselves, redrawn only when their data changes. */
-const CountryBars = memo(function CountryBars({ data }: { data: { key: string; batch: number; speed: number }[] }) {
+const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: number; speed: number }[]; values: MeasureFormat }) {
+  // Room for the longest label at ~6.5 px a character (11 px text), within reason.
+  const labelWidth = Math.min(200, Math.max(36, 8 + 6.5 * Math.min(MAX_LABEL, Math.max(0, ...data.map((d) => d.key.length)))));
   return (
     <div className="chart">
       <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
         <BarChart data={data} layout="vertical" margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
-          <XAxis tick={PlainTick} type="number" tickFormatter={fmtCompact} fontSize={11} interval={0} />
-          <YAxis tick={PlainTick} type="category" dataKey="key" width={36} fontSize={11} interval={0} />
-          <Tooltip formatter={fmtMoneyValue} isAnimationActive={false} />
+          <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
+          <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />
+          <Tooltip formatter={values.tooltip} isAnimationActive={false} />
           <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
           <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
         </BarChart>

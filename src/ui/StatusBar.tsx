@@ -1,7 +1,10 @@
-/** Live pipeline status: source, rate, log size, watermark, batch lag, last recompute. */
-import { SHOP_STREAM_ID } from '../protocol/shop';
+/**
+ * Live pipeline status. The socket's figures (connection, rate, what the server sent, in flight)
+ * are the stream's; log size, watermark, lag and a stream's losses are the selected dataset's.
+ */
 import { fmtClock, fmtDuration, fmtInt, fmtNumber } from './format';
 import { useNow, usePipelineSnapshot } from './PipelineContext';
+import { useDatasetStatus } from './selectedDataset';
 import { useServerStats } from './serverStats';
 
 const CONNECTION_LABEL = {
@@ -24,18 +27,20 @@ function Stat({ label, value, testId, raw, title }: { label: string; value: stri
   );
 }
 
-export function StatusBar() {
+export function StatusBar({ dataset }: { dataset: string | null }) {
   const s = usePipelineSnapshot();
   const now = useNow();
   const ing = s.ingest;
-  const dataset = SHOP_STREAM_ID;
-  const logEvents = ing?.datasets[dataset]?.highWater ?? 0;
-  const w = s.batch.w[dataset] ?? 0;
-  const oldest = s.speed?.datasets[dataset]?.oldestAppendedAt ?? null;
+  const status = useDatasetStatus(dataset);
+  const logEvents = status?.highWater ?? 0;
+  const w = (dataset !== null && Object.hasOwn(s.batch.w, dataset) ? s.batch.w[dataset] : undefined) ?? 0;
+  const speed = s.speed?.datasets;
+  const oldest = (dataset !== null && speed && Object.hasOwn(speed, dataset) ? speed[dataset]?.oldestAppendedAt : null) ?? null;
   const connection = ing?.connection ?? 'idle';
-  const stream = ing?.streams[dataset];
+  const stream = dataset !== null && ing && Object.hasOwn(ing.streams, dataset) ? ing.streams[dataset] : undefined;
   // Poll only while connected: a server known to be down would just fill the console with refused requests.
-  const server = useServerStats(connection === 'open').data?.find((x) => x.id === dataset);
+  const streams = useServerStats(connection === 'open').data;
+  const serverSent = streams?.reduce((n, x) => n + x.produced, 0);
   return (
     <div className="status-bar" data-testid="status-bar">
       <div className="stat">
@@ -48,8 +53,14 @@ export function StatusBar() {
         </span>
       </div>
       <Stat label="Events/s" value={fmtInt(ing?.eventsPerSecond ?? 0)} testId="status-rate" raw={Math.round(ing?.eventsPerSecond ?? 0)} />
-      <Stat label="Server sent" value={server ? fmtInt(server.produced) : '–'} testId="status-server-sent" raw={server?.produced ?? ''} title="Events the stream server reports it produced" />
-      <Stat label="In log" value={fmtInt(logEvents)} testId="status-log" raw={logEvents} title="Durable events in the IndexedDB log (the master dataset)" />
+      <Stat label="Server sent" value={fmtInt(serverSent)} testId="status-server-sent" raw={serverSent ?? ''} title="Events the stream server reports it produced, over all its streams" />
+      <Stat
+        label="In log"
+        value={`${fmtInt(logEvents)}${status?.importing ? ' · importing…' : ''}`}
+        testId="status-log"
+        raw={logEvents}
+        title={`Durable events of ${status?.name ?? 'this dataset'} in the IndexedDB log (the master dataset)`}
+      />
       <Stat label="Batch W" value={fmtInt(w)} testId="status-w" raw={w} title="Watermark: the last seq the batch views include" />
       <Stat
         label="Batch lag"

@@ -1,29 +1,30 @@
-/** The user's views, and the editor that adds them. */
+/** The selected dataset's views beyond the tiles and the two charts (the user's, removable), and the editor that adds views. */
 import { useState } from 'react';
+import { useDashboardViews } from './dashboardViews';
 import { usePipelineSnapshot } from './PipelineContext';
 import { ViewCard } from './ViewCard';
 import { ViewEditor } from './ViewEditor';
 
-export function UserViews() {
+export function UserViews({ dataset }: { dataset: string | null }) {
   const s = usePipelineSnapshot();
   const [editing, setEditing] = useState(false);
-  const handover = s.handovers[0];
-  const user = s.viewDefs.filter((v) => s.userViewIds.includes(v.id));
+  const handover = s.handovers.find((h) => h.dataset === dataset);
+  const views = useDashboardViews(dataset).others;
   return (
     <section className="user-views">
       <div className="section-head">
-        <h2>Your views</h2>
+        <h2>Views</h2>
         {!editing && (
           <button type="button" className="primary" disabled={s.phase !== 'ready'} onClick={() => setEditing(true)}>
             New view
           </button>
         )}
       </div>
-      {editing && <ViewEditor onClose={() => setEditing(false)} />}
-      {user.length === 0 && !editing && <p className="muted">Define a view once; it is compiled to DuckDB SQL for the batch layer and to an incremental tally for the speed layer.</p>}
+      {editing && <ViewEditor dataset={dataset} onClose={() => setEditing(false)} />}
+      {views.length === 0 && !editing && <p className="muted">Define a view once; it is compiled to DuckDB SQL for the batch layer and to an incremental tally for the speed layer.</p>}
       <div className="view-grid">
-        {user.map((v, i) => (
-          <ViewCard key={v.id} view={v} merged={s.views[v.id]} handover={handover} removable offsetMs={60 + 30 * i} />
+        {views.map((v, i) => (
+          <ViewCard key={v.id} view={v} merged={s.views[v.id]} handover={handover} removable={s.userViewIds.includes(v.id)} offsetMs={60 + 30 * i} />
         ))}
       </div>
     </section>

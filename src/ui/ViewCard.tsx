@@ -4,21 +4,51 @@
  */
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { DatasetSchema } from '../protocol/schema';
 import type { MergedView } from '../serving/mergeView';
 import type { Handover } from '../serving/Pipeline';
+import { typeOf } from '../views/fieldSql';
 import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
-import { fmtClock, fmtCompact, fmtInt, fmtNumber } from './format';
 import { ControlError } from './ControlError';
+import { bucketFormat, fmtClock, fmtInt, fmtNumber, keyText, measureFormat, type BucketFormat, type MeasureFormat } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { runControl } from './runControl';
+import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
 
-function keyText(k: KeyValue, isBucket: boolean): string {
-  if (k === null) return '(null)';
-  return isBucket ? fmtClock(k as number) : String(k);
+/** How a view's keys and measures read, from its dataset's schema and origin. */
+interface ViewFormats {
+  /** Per key column (the bucket first, when there is one). */
+  keys: ((k: KeyValue) => string)[];
+  measures: MeasureFormat[];
+  bucket: BucketFormat | null;
+}
+
+function viewFormats(view: ViewDef, schema: DatasetSchema | undefined, wallClock: boolean): ViewFormats {
+  const type = (field: string | undefined) => (field === undefined || !schema ? undefined : typeOf(schema, field));
+  const bucket = view.bucketMs === null ? null : bucketFormat(view.bucketMs, wallClock);
+  const groupKeys = view.groupBy.map((g) => (k: KeyValue) => keyText(type(g), k));
+  return {
+    keys: [...(bucket ? [(k: KeyValue) => (k === null ? '(null)' : bucket.full(Number(k)))] : []), ...groupKeys],
+    measures: view.measures.map((m) => measureFormat(m.op, type(m.field))),
+    bucket,
+  };
+}
+
+/** Removes one of the user's views; what went wrong, if anything, is shown beside it. */
+export function RemoveViewButton({ view }: { view: ViewDef }) {
+  const pipeline = usePipeline();
+  return (
+    <>
+      <button type="button" aria-label={`Remove view ${view.name}`} onClick={() => runControl(`remove-${view.id}`, `Removing the view ${view.name}`, () => pipeline.removeView(view.id))}>
+        Remove
+      </button>
+      <ControlError control={`remove-${view.id}`} />
+    </>
+  );
 }
 
 function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover | undefined }) {
@@ -37,16 +67,18 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
 
 const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
 
-function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: number }) {
+function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offsetMs: number; formats: ViewFormats }) {
   const merged = useStaggered(live, offsetMs, usePipelineSnapshot().batch.running);
   const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 })), [merged]);
   const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
+  const times = formats.bucket ?? bucketFormat(1, false);
+  const values = formats.measures[0] ?? measureFormat('count', undefined);
   return (
     <ResponsiveContainer width="100%" height={180}>
       <BarChart data={data} margin={CHART_MARGIN} barCategoryGap={1}>
-        <XAxis tick={PlainTick} dataKey="t" tickFormatter={fmtClock} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
-        <YAxis tick={PlainTick} tickFormatter={fmtCompact} fontSize={10} width={40} interval={0} />
-        <Tooltip labelFormatter={(t) => fmtClock(Number(t))} isAnimationActive={false} />
+        <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
+        <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={10} width={40} interval={0} />
+        <Tooltip labelFormatter={times.label} formatter={values.tooltip} isAnimationActive={false} />
         {from !== null && <ReferenceLine x={from} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} />}
         <Bar dataKey="batch" name="batch" stackId="a" fill="#2563eb" isAnimationActive={false} />
         <Bar dataKey="speed" name="speed" stackId="a" fill="#f59e0b" isAnimationActive={false} />
@@ -58,25 +90,26 @@ function Chart({ merged: live, offsetMs }: { merged: MergedView; offsetMs: numbe
 /** Rows drawn per table; a view can have tens of thousands of groups, a page cannot draw them all live. */
 const MAX_ROWS = 200;
 
-function Table({ view, merged: live, offsetMs }: { view: ViewDef; merged: MergedView; offsetMs: number }) {
-  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running)} />;
+function Table({ view, merged: live, offsetMs, formats }: { view: ViewDef; merged: MergedView; offsetMs: number; formats: ViewFormats }) {
+  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running)} formats={formats} />;
 }
 
-/** The rows themselves, redrawn only when the (staggered) view changes. */
-const TableRows = memo(function TableRows({ view, merged }: { view: ViewDef; merged: MergedView }) {
+/** The rows themselves, redrawn only when the (staggered) view changes. data-value holds the raw value. */
+const TableRows = memo(function TableRows({ view, merged, formats }: { view: ViewDef; merged: MergedView; formats: ViewFormats }) {
   const bucketed = view.bucketMs !== null;
   // Time-bucketed tables show the newest buckets, others the first keys.
   const rows = merged.rows.length <= MAX_ROWS ? merged.rows : bucketed ? merged.rows.slice(-MAX_ROWS) : merged.rows.slice(0, MAX_ROWS);
+  const text = (i: number, v: number | null | undefined) => (formats.measures[i] ?? measureFormat('avg', undefined)).text(v);
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            {merged.keyNames.map((k) => (
-              <th key={k}>{k}</th>
+            {merged.keyNames.map((k, i) => (
+              <th key={i}>{k}</th>
             ))}
-            {merged.measureLabels.map((m) => (
-              <th key={m} className="num">
+            {merged.measureLabels.map((m, i) => (
+              <th key={i} className="num">
                 {m}
               </th>
             ))}
@@ -86,12 +119,12 @@ const TableRows = memo(function TableRows({ view, merged }: { view: ViewDef; mer
           {rows.map((r) => (
             <tr key={JSON.stringify(r.key)} data-testid="view-row" data-key={JSON.stringify(r.key)} className={r.speed ? 'has-speed' : ''}>
               {r.key.map((k, i) => (
-                <td key={i}>{keyText(k, bucketed && i === 0)}</td>
+                <td key={i}>{formats.keys[i]?.(k) ?? keyText(undefined, k)}</td>
               ))}
               {r.merged.map((v, i) => (
-                <td key={i} className="num" data-value={v ?? ''} title={`batch ${fmtNumber(r.batch?.[i])} + speed ${fmtNumber(r.speed?.[i])}`}>
-                  {fmtNumber(v)}
-                  {r.speed && <span className="part speed small"> ({fmtNumber(r.speed[i])} live)</span>}
+                <td key={i} className="num" data-value={v ?? ''} title={`batch ${text(i, r.batch?.[i])} + speed ${text(i, r.speed?.[i])}`}>
+                  {text(i, v)}
+                  {r.speed && <span className="part speed small"> ({text(i, r.speed[i])} live)</span>}
                 </td>
               ))}
             </tr>
@@ -117,25 +150,23 @@ export function ViewCard({
 }: {
   view: ViewDef;
   merged: MergedView | undefined;
+  /** The newest hand-over of the view's dataset. */
   handover: Handover | undefined;
   removable: boolean;
   offsetMs?: number;
 }) {
-  const pipeline = usePipeline();
+  const status = useDatasetStatus(view.dataset);
+  const wallClock = status?.origin === 'file';
+  const formats = useMemo(() => viewFormats(view, status?.schema, wallClock), [view, status?.schema, wallClock]);
   const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
   return (
     <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
       <div className="card-head">
         <h2>{view.name}</h2>
-        {removable && (
-          <button type="button" aria-label={`Remove view ${view.name}`} onClick={() => runControl(`remove-${view.id}`, `Removing the view ${view.name}`, () => pipeline.removeView(view.id))}>
-            Remove
-          </button>
-        )}
+        {removable && <RemoveViewButton view={view} />}
       </div>
-      <ControlError control={`remove-${view.id}`} />
       <p className="hint">
-        {viewText(view)} · {view.dataset}
+        {viewText(view)} · {status?.name ?? view.dataset}
       </p>
       {notes.map((n) => (
         <p key={n} className="hint">
@@ -146,7 +177,12 @@ export function ViewCard({
         W {fmtInt(merged?.w)} · {merged ? `${merged.rows.filter((r) => r.speed).length} of ${merged.rows.length} rows hold live speed-layer events` : 'waiting for batch…'} ·{' '}
         <Reconciliation view={view} handover={handover} />
       </p>
-      {merged && (view.bucketMs !== null && view.groupBy.length === 0 ? <Chart merged={merged} offsetMs={offsetMs} /> : <Table view={view} merged={merged} offsetMs={offsetMs} />)}
+      {merged &&
+        (view.bucketMs !== null && view.groupBy.length === 0 ? (
+          <Chart merged={merged} offsetMs={offsetMs} formats={formats} />
+        ) : (
+          <Table view={view} merged={merged} offsetMs={offsetMs} formats={formats} />
+        ))}
     </div>
   );
 }

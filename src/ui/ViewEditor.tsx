@@ -1,11 +1,12 @@
 /** Defining a view: dataset, group-by, time bucket, measures, filters. The view appears at once. */
 import { useState } from 'react';
-import type { FieldDef } from '../protocol/schema';
+import type { FieldDef, FieldType } from '../protocol/schema';
 import { parseValueText } from '../protocol/valueText';
 import { MEASURES } from '../views/measures';
 import { measureAccepts } from '../views/compileView';
 import { BUCKETS, type FilterDef, type FilterOp, type FilterValue, type MeasureOp, type ViewDef } from '../views/ViewDef';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
+import { useUiStore } from './uiStore';
 import { measureText } from './viewText';
 import { errorText } from '../protocol/errorText';
 
@@ -42,12 +43,26 @@ function parseFilter(d: FilterDraft, fields: readonly FieldDef[]): FilterDef {
   return d.op === 'in' ? { field: d.field, op: d.op, value: d.value.split(',').map((s) => parse(type === 'text' ? s.trim() : s)) } : { field: d.field, op: d.op, value: parse(d.value) };
 }
 
-export function ViewEditor({ onClose }: { onClose: () => void }) {
+/** What a filter's value box suggests for a field of each type. */
+const PLACEHOLDER: Readonly<Record<FieldType, string>> = {
+  integer: 'a whole number',
+  float: 'a number',
+  boolean: 'true or false',
+  text: 'text',
+  date: '2024-01-31',
+  timestamp: '2024-01-31 13:45:00',
+};
+
+const fieldLabel = (f: FieldDef) => `${f.name} (${f.type})`;
+
+/** `dataset`: the one the dashboard shows, chosen to begin with. */
+export function ViewEditor({ dataset: shown, onClose }: { dataset: string | null; onClose: () => void }) {
   const pipeline = usePipeline();
   const snap = usePipelineSnapshot();
-  const datasets = Object.keys(snap.ingest?.datasets ?? {});
-  const [dataset, setDataset] = useState(datasets[0] ?? '');
-  const fields = (dataset && pipeline.schemaOf(dataset)?.fields) || [];
+  const setShownDataset = useUiStore((u) => u.setDatasetId);
+  const datasets = Object.entries(snap.ingest?.datasets ?? {});
+  const [dataset, setDataset] = useState(shown ?? datasets[0]?.[0] ?? '');
+  const fields = (dataset && (pipeline.schemaOf(dataset)?.fields ?? snap.ingest?.datasets[dataset]?.schema.fields)) || [];
   const [name, setName] = useState('');
   const [groupBy, setGroupBy] = useState<string[]>([]);
   const [bucketMs, setBucketMs] = useState<number | null>(null);
@@ -55,6 +70,14 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
   const [filters, setFilters] = useState<FilterDraft[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+
+  // Fields picked belong to the dataset they were picked from.
+  const chooseDataset = (id: string) => {
+    setDataset(id);
+    setGroupBy([]);
+    setMeasures(measures.map((m) => ({ ...m, field: '' })));
+    setFilters([]);
+  };
 
   const save = async () => {
     setError(null);
@@ -74,6 +97,8 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
         filters: filters.map((f) => parseFilter(f, fields)),
       };
       await pipeline.saveView(def);
+      // A view made for another dataset would vanish from this dashboard: show its dataset.
+      if (def.dataset !== shown) setShownDataset(def.dataset);
       onClose();
     } catch (e) {
       setError(errorText(e));
@@ -99,9 +124,11 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
         </label>
         <label>
           Dataset{' '}
-          <select aria-label="Dataset" value={dataset} onChange={(e) => setDataset(e.target.value)}>
-            {datasets.map((d) => (
-              <option key={d}>{d}</option>
+          <select aria-label="View dataset" value={dataset} onChange={(e) => chooseDataset(e.target.value)}>
+            {datasets.map(([id, d]) => (
+              <option key={id} value={id}>
+                {d.name}
+              </option>
             ))}
           </select>
         </label>
@@ -115,7 +142,7 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
                 checked={groupBy.includes(f.name)}
                 onChange={(e) => setGroupBy(e.target.checked ? [...groupBy, f.name] : groupBy.filter((g) => g !== f.name))}
               />
-              {f.name}
+              {fieldLabel(f)}
             </label>
           ))}
         </fieldset>
@@ -147,7 +174,7 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
                   .filter((f) => measureAccepts(m.op, f.type))
                   .map((f) => (
                     <option key={f.name} value={f.name}>
-                      {f.name}
+                      {fieldLabel(f)}
                     </option>
                   ))}
               </select>
@@ -167,7 +194,9 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
             <div key={i} className="row">
               <select aria-label={`Filter ${i + 1} field`} value={f.field} onChange={(e) => setFilter(i, { field: e.target.value })}>
                 {fields.map((x) => (
-                  <option key={x.name}>{x.name}</option>
+                  <option key={x.name} value={x.name}>
+                    {fieldLabel(x)}
+                  </option>
                 ))}
               </select>
               <select aria-label={`Filter ${i + 1} operator`} value={f.op} onChange={(e) => setFilter(i, { op: e.target.value as FilterOp })}>
@@ -176,7 +205,12 @@ export function ViewEditor({ onClose }: { onClose: () => void }) {
                 ))}
               </select>
               {f.op !== 'is null' && f.op !== 'is not null' && (
-                <input aria-label={`Filter ${i + 1} value`} value={f.value} placeholder={f.op === 'in' ? 'a, b, c' : 'value'} onChange={(e) => setFilter(i, { value: e.target.value })} />
+                <input
+                  aria-label={`Filter ${i + 1} value`}
+                  value={f.value}
+                  placeholder={f.op === 'in' ? 'a, b, c' : PLACEHOLDER[fields.find((x) => x.name === f.field)?.type ?? 'text']}
+                  onChange={(e) => setFilter(i, { value: e.target.value })}
+                />
               )}
               <button type="button" aria-label={`Remove filter ${i + 1}`} onClick={() => setFilters(filters.filter((_, j) => j !== i))}>
                 ×

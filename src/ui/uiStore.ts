@@ -1,26 +1,57 @@
 /** UI-only state (what the user chose to look at, what their controls reported), kept apart from pipeline data. */
 import { create } from 'zustand';
 
-export type TimelineMetric = 0 | 1;
+/** Where the dataset the dashboard shows is kept, so that a reload shows the same one. */
+export const DATASET_STORAGE_KEY = 'lambda-workbench:dataset';
+
+/** localStorage, where there is one that works (not in Node; it throws when storage is disabled). */
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function storedDataset(): string | null {
+  try {
+    return storage()?.getItem(DATASET_STORAGE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 interface UiState {
+  /** The dataset the dashboard shows, as the user chose it; null or unknown: the default (selectedDataset.ts). */
+  datasetId: string | null;
   /** Index of the timeline view's measure shown. */
-  timelineMetric: TimelineMetric;
-  /** How much event time the timeline shows, in ms; null for all of it. */
-  timelineWindowMs: number | null;
+  timelineMetric: number;
+  /** Per dataset: how many of the newest time buckets the timeline shows; null for all. Absent: the default for its origin. */
+  timelineWindows: Readonly<Record<string, number | null>>;
   /** Per control (its test id): what went wrong the last time it was used, in words. */
   controlErrors: Readonly<Record<string, string>>;
-  setTimelineMetric(m: TimelineMetric): void;
-  setTimelineWindow(ms: number | null): void;
+  setDatasetId(id: string | null): void;
+  setTimelineMetric(m: number): void;
+  setTimelineWindow(dataset: string, buckets: number | null): void;
   setControlError(control: string, text: string | null): void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({
+  datasetId: storedDataset(),
   timelineMetric: 0,
-  timelineWindowMs: 5 * 60_000,
+  timelineWindows: {},
   controlErrors: {},
+  setDatasetId: (datasetId) => {
+    try {
+      if (datasetId === null) storage()?.removeItem(DATASET_STORAGE_KEY);
+      else storage()?.setItem(DATASET_STORAGE_KEY, datasetId);
+    } catch {
+      // A full or disabled storage costs only the choice surviving a reload.
+    }
+    set({ datasetId });
+  },
   setTimelineMetric: (timelineMetric) => set({ timelineMetric }),
-  setTimelineWindow: (timelineWindowMs) => set({ timelineWindowMs }),
+  setTimelineWindow: (dataset, buckets) => set(({ timelineWindows }) => ({ timelineWindows: { ...timelineWindows, [dataset]: buckets } })),
   setControlError: (control, text) =>
     set(({ controlErrors }) => {
       if (text !== null) return { controlErrors: { ...controlErrors, [control]: text } };

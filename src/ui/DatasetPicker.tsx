@@ -1,0 +1,22 @@
+/** Which dataset the dashboard shows: every dataset in the log, by name, with its size. */
+import { fmtInt } from './format';
+import { usePipelineSnapshot } from './PipelineContext';
+import { useUiStore } from './uiStore';
+
+export function DatasetPicker({ dataset }: { dataset: string | null }) {
+  const datasets = Object.entries(usePipelineSnapshot().ingest?.datasets ?? {});
+  const setDatasetId = useUiStore((u) => u.setDatasetId);
+  return (
+    <label className="dataset-picker">
+      Dataset{' '}
+      <select data-testid="dataset-picker" value={dataset ?? ''} disabled={datasets.length === 0} onChange={(e) => setDatasetId(e.target.value)}>
+        {datasets.length === 0 && <option value="">{dataset ?? 'none yet'}</option>}
+        {datasets.map(([id, d]) => (
+          <option key={id} value={id}>
+            {d.name} · {fmtInt(d.highWater)} rows{d.importing ? ' · importing…' : ''}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
