@@ -3,6 +3,7 @@
  * DuckDB-WASM in a worker implements it today; a ClickHouse-over-HTTP engine could implement it
  * tomorrow with a second SQL dialect in the view compiler (see docs/ARCHITECTURE.md).
  */
+import type { RecordBatch } from 'apache-arrow';
 import type { SqlRow } from '../views/compileView';
 
 export interface QueryResult {
@@ -27,6 +28,14 @@ export interface BatchEngine {
   query(sql: string, params?: readonly (number | string)[]): Promise<QueryResult>;
   /** Bytes of engine memory in use, when the engine can tell. */
   memoryBytes(): Promise<number | null>;
+  /** Makes a user's file readable by SQL under `name` (read where it lies, not copied in, where the engine can). */
+  registerFile(name: string, file: Blob): Promise<void>;
+  dropFile(name: string): Promise<void>;
+  /**
+   * Runs SQL on a connection of its own and yields the result in Arrow record batches as the
+   * engine produces them: a file import streams through while views are recomputed beside it.
+   */
+  stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
 }
 
 /** The engine table caching one dataset's log. Ids are sanitised: engines may not quote table names. */

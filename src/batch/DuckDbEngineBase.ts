@@ -2,7 +2,7 @@
  * What DuckDB engines share whatever their binding (async in a browser worker, blocking in Node):
  * the log-cache table management over two primitives, running SQL and inserting Arrow IPC bytes.
  */
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import { arrowToRows } from './arrowRows';
 import type { BatchEngine, QueryResult, SeqRange } from './BatchEngine';
 
@@ -13,6 +13,10 @@ export abstract class DuckDbEngineBase implements BatchEngine {
   protected abstract run(sql: string, params?: readonly (number | string)[]): Promise<Table>;
   /** Inserts IPC stream bytes; implementations must not let DuckDB detach the caller's buffer. */
   protected abstract insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
+
+  abstract registerFile(name: string, file: Blob): Promise<void>;
+  abstract dropFile(name: string): Promise<void>;
+  abstract stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
 
   /** Turns off extension autoloading, which reaches the internet (../shared/NOTES.md). */
   protected async configure(): Promise<void> {

@@ -4,16 +4,21 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ConsoleLogger, LogLevel, NODE_RUNTIME, createDuckDB, type DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
-import type { Table } from 'apache-arrow';
+import { ConsoleLogger, LogLevel, NODE_RUNTIME, createDuckDB, type DuckDBBindings, type DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import { type RecordBatch, type Table, tableFromIPC } from 'apache-arrow';
 import { DuckDbEngineBase } from '../DuckDbEngineBase';
 
+const require = createRequire(import.meta.url);
+const { Table: TableCjs, tableToIPC: tableToIPCCjs } = require('apache-arrow') as typeof import('apache-arrow');
 const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
 
 export class NodeDuckDbEngine extends DuckDbEngineBase {
   readonly name = 'DuckDB-WASM (node, blocking)';
 
-  private constructor(private readonly conn: DuckDBConnection) {
+  private constructor(
+    private readonly db: DuckDBBindings,
+    private readonly conn: DuckDBConnection,
+  ) {
     super();
   }
 
@@ -28,7 +33,7 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
     );
     await db.instantiate();
     db.open({});
-    const engine = new NodeDuckDbEngine(db.connect());
+    const engine = new NodeDuckDbEngine(db, db.connect());
     await engine.configure();
     return engine;
   }
@@ -40,6 +45,23 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
       return stmt.query(...params);
     } finally {
       stmt.close();
+    }
+  }
+
+  async registerFile(name: string, file: Blob): Promise<void> {
+    this.db.registerFileBuffer(name, new Uint8Array(await file.arrayBuffer()));
+  }
+
+  async dropFile(name: string): Promise<void> {
+    this.db.dropFile(name);
+  }
+
+  async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+    // Streaming a pending query over a registered buffer yields nothing in the blocking bundle: let it
+    // materialise (tests only). Its batches are the CommonJS build's Arrow classes: carry them over as IPC.
+    for (const batch of await this.conn.send(sql, false)) {
+      if (signal?.aborted) return;
+      yield* tableFromIPC(tableToIPCCjs(new TableCjs(batch))).batches;
     }
   }
 

@@ -4,13 +4,13 @@
  * bundle, ~1.6-2x faster on group-bys over millions of rows; elsewhere (another host, `vite dev`
  * without the headers) the single-threaded `eh` bundle, which needs no headers.
  */
-import { AsyncDuckDB, VoidLogger, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import { AsyncDuckDB, DuckDBDataProtocol, VoidLogger, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import coiPthreadUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import coiWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import { DuckDbEngineBase } from '../DuckDbEngineBase';
 
 export class DuckDbEngine extends DuckDbEngineBase {
@@ -45,6 +45,33 @@ export class DuckDbEngine extends DuckDbEngineBase {
   protected async insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
     // insertArrowFromIPCStream transfers (detaches) the buffer it is given: hand it a copy.
     await this.conn.insertArrowFromIPCStream(ipc.slice(), { name: table, create });
+  }
+
+  private streamConn: Promise<AsyncDuckDBConnection> | null = null;
+
+  async registerFile(name: string, file: Blob): Promise<void> {
+    // Read through the browser's FileReader where it lies: a 2 GB file is never copied into the wasm heap.
+    await this.db.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  }
+
+  async dropFile(name: string): Promise<void> {
+    await this.db.dropFile(name);
+  }
+
+  async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+    this.streamConn ??= this.db.connect();
+    const conn = await this.streamConn;
+    const cancel = () => void conn.cancelSent();
+    signal?.addEventListener('abort', cancel);
+    try {
+      for await (const batch of await conn.send(sql, true)) {
+        if (signal?.aborted) break;
+        yield batch;
+      }
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+      if (signal?.aborted) await conn.cancelSent().catch(() => false);
+    }
   }
 
   async close(): Promise<void> {
