@@ -90,10 +90,13 @@ export class CsvReader implements FileReader {
 
   /** read_csv with the fixed dialect and our own column names c0..cN. */
   private source(types: readonly string[]): string {
-    const { delim, quote, escape } = this.dialect;
     const columns = types.map((t, i) => `'c${i}': '${t}'`).join(', ');
-    const compression = this.detected.gzip ? 'gzip' : 'none';
-    return `read_csv(${sqlString(this.name)}, auto_detect=false, delim=${sqlString(delim)}, quote=${sqlString(quote)}, escape=${sqlString(escape)}, header=true, skip=0, columns={${columns}}, strict_mode=true, null_padding=false, compression='${compression}')`;
+    return `read_csv(${sqlString(this.name)}, auto_detect=false, ${this.dialectSql()}, header=true, skip=0, columns={${columns}}, strict_mode=true, null_padding=false)`;
+  }
+
+  private dialectSql(): string {
+    const d = this.dialect;
+    return `delim=${sqlString(d.delim)}, quote=${sqlString(d.quote)}, escape=${sqlString(d.escape)}, compression='${this.detected.gzip ? 'gzip' : 'none'}'`;
   }
 
   private async query(sql: string): Promise<unknown[][]> {
@@ -173,11 +176,7 @@ export class CsvReader implements FileReader {
   private async rawHeader(count: number | null, line: string): Promise<string[]> {
     const n = count ?? line.split(this.dialect.delim).length;
     const columns = Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-    const { delim, quote, escape } = this.dialect;
-    const compression = this.detected.gzip ? 'gzip' : 'none';
-    const rows = await this.query(
-      `SELECT * FROM read_csv(${sqlString(this.name)}, auto_detect=false, header=false, columns={${columns}}, delim=${sqlString(delim)}, quote=${sqlString(quote)}, escape=${sqlString(escape)}, skip=0, null_padding=true, strict_mode=false, compression='${compression}') LIMIT 1`,
-    );
+    const rows = await this.query(`SELECT * FROM read_csv(${sqlString(this.name)}, auto_detect=false, header=false, columns={${columns}}, ${this.dialectSql()}, skip=0, null_padding=true, strict_mode=false) LIMIT 1`);
     const names = (rows[0] ?? []) as (string | null)[];
     if (count === null) while (names.length > 1 && names[names.length - 1] === null) names.pop();
     return names.map((v) => v ?? '');
