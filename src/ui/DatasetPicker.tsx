@@ -7,9 +7,10 @@ export function DatasetPicker({ dataset }: { dataset: string | null }) {
   const datasets = Object.entries(usePipelineSnapshot().ingest?.datasets ?? {});
   const setDatasetId = useUiStore((u) => u.setDatasetId);
   return (
-    <label className="dataset-picker">
-      Dataset{' '}
-      <select data-testid="dataset-picker" value={dataset ?? ''} disabled={datasets.length === 0} onChange={(e) => setDatasetId(e.target.value)}>
+    <span className="dataset-picker">
+      {/* Labelled by id, not by wrapping: a wrapping label's name would include the selected option's text. */}
+      <label htmlFor="dataset-picker">Dataset</label>{' '}
+      <select id="dataset-picker" data-testid="dataset-picker" value={dataset ?? ''} disabled={datasets.length === 0} onChange={(e) => setDatasetId(e.target.value)}>
         {datasets.length === 0 && <option value="">{dataset ?? 'none yet'}</option>}
         {datasets.map(([id, d]) => (
           <option key={id} value={id}>
@@ -17,6 +18,6 @@ export function DatasetPicker({ dataset }: { dataset: string | null }) {
           </option>
         ))}
       </select>
-    </label>
+    </span>
   );
 }

@@ -157,7 +157,12 @@ export function ViewCard({
 }) {
   const status = useDatasetStatus(view.dataset);
   const wallClock = status?.origin === 'file';
-  const formats = useMemo(() => viewFormats(view, status?.schema, wallClock), [view, status?.schema, wallClock]);
+  // Keyed by the types the view reads, not the schema object: every ingest snapshot brings a new
+  // copy of it, and new formats would redraw the table on every snapshot instead of on its own schedule.
+  const schema = status?.schema;
+  const types = [...view.groupBy, ...view.measures.map((m) => m.field ?? '')].map((f) => (schema ? typeOf(schema, f) : '')).join();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `types` stands for the schema (above)
+  const formats = useMemo(() => viewFormats(view, schema, wallClock), [view, types, wallClock]);
   const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
   return (
     <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
