@@ -5,7 +5,7 @@
  */
 import { Bool, DateDay, Float64, Int64, RecordBatch, Struct, TimestampMillisecond, makeData, type Data, type Schema } from 'apache-arrow';
 import { setWords } from './int64';
-import { parseIsoDate, parseIsoDateTime, stringKind } from './isoTime';
+import { parseIsoDate, readIsoDateTime, stringKind, type IsoDateTime } from './isoTime';
 import type { FieldType } from './types';
 import { utf8Data } from './utf8Column';
 
@@ -79,6 +79,7 @@ const DAY_MS = 86_400_000;
 /** Fills batches of `capacity` rows from JSON records, one column per field, typed as inferred. */
 export class JsonBatchBuilder {
   private cols: ColumnBuffers[] = [];
+  private readonly scratch: IsoDateTime = { ms: 0, zoned: false };
   rows = 0;
 
   constructor(
@@ -136,7 +137,7 @@ export class JsonBatchBuilder {
       }
       case 'timestamp': {
         const s = typeof v === 'string' ? v : '';
-        const ms = s.length === 10 ? parseIsoDate(s) * DAY_MS : (parseIsoDateTime(s)?.ms ?? Number.NaN);
+        const ms = s.length === 10 ? parseIsoDate(s) * DAY_MS : readIsoDateTime(s, this.scratch) ? this.scratch.ms : Number.NaN;
         if (!Number.isSafeInteger(ms)) throw new ValueMismatch();
         setWords(col.values as Int32Array, i, ms);
         break;

@@ -5,7 +5,7 @@
  * 500 MB array would hold every row as a JS object at once.
  */
 import { fileChunks } from './byteSource';
-import { FileProblem } from './FileProblem';
+import { FileProblem, throwIfAborted } from './FileProblem';
 import type { NamedBlob } from './types';
 import { Utf8Check } from './utf8Check';
 
@@ -116,26 +116,30 @@ export class ArraySplitter implements Splitter {
   }
 }
 
+const PIECE = 64 * 1024;
+
 /**
  * The file's text, chunk by chunk, with the stored bytes consumed so far. Invalid UTF-8 fails with a
- * FileProblem naming the byte offset (found by a second, checking read: the decoder does not say).
+ * FileProblem naming the byte offset: the bytes are checked by Utf8Check as they pass (~2 ns a byte),
+ * because a fatal TextDecoder would say that they are invalid but not where.
  */
 export async function* textChunks(file: NamedBlob, gzip: boolean, signal?: AbortSignal): AsyncGenerator<{ text: string; bytesRead: number }> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8');
+  const check = new Utf8Check();
+  const invalid = (offset: number) => new FileProblem(file.name, `is not valid UTF-8 (byte offset ${offset}${gzip ? ' after decompression' : ''})`);
   let bytesRead = 0;
-  try {
-    for await (const chunk of fileChunks(file, gzip, signal)) {
-      bytesRead = chunk.bytesRead;
-      yield { text: decoder.decode(chunk.bytes, { stream: true }), bytesRead };
+  for await (const chunk of fileChunks(file, gzip, signal)) {
+    const bad = check.push(chunk.bytes);
+    if (bad !== -1) throw invalid(bad);
+    bytesRead = chunk.bytesRead;
+    // Node's Blob streams a whole in-memory Blob as one chunk, and its streaming decode of 20 MB at once took 12x longer than in 64 KB pieces.
+    for (let at = 0; at < chunk.bytes.length; at += PIECE) {
+      throwIfAborted(signal, file.name);
+      yield { text: decoder.decode(chunk.bytes.subarray(at, at + PIECE), { stream: true }), bytesRead };
     }
-    const rest = decoder.decode();
-    if (rest !== '') yield { text: rest, bytesRead };
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    const check = new Utf8Check();
-    let offset = -1;
-    for await (const chunk of fileChunks(file, gzip, signal)) if ((offset = check.push(chunk.bytes)) !== -1) break;
-    if (offset === -1) offset = check.end();
-    throw new FileProblem(file.name, `is not valid UTF-8 (byte offset ${offset}${gzip ? ' after decompression' : ''})`, { cause: e });
   }
+  const cut = check.end();
+  if (cut !== -1) throw invalid(cut);
+  const rest = decoder.decode();
+  if (rest !== '') yield { text: rest, bytesRead };
 }
