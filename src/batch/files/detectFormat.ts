@@ -2,7 +2,7 @@
  * Which reader a dropped file goes to: magic bytes first (a file's name can lie, its first bytes
  * rarely do), then the name's extension, then a look at the text.
  */
-import { FileProblem } from './FileProblem';
+import { FileProblem, reasonOf } from './FileProblem';
 import type { DetectedFormat, FileFormat, NamedBlob } from './types';
 import { looksBinary, Utf8Check } from './utf8Check';
 
@@ -155,7 +155,13 @@ async function firstBytes(stream: ReadableStream<Uint8Array>, n: number): Promis
  * so that `data.gz` holding NDJSON is found to be NDJSON.
  */
 export async function detectFile(file: NamedBlob): Promise<DetectedFormat> {
-  const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+  } catch (e) {
+    // A File whose bytes changed on disk after it was picked cannot be read any more (NotReadableError).
+    throw new FileProblem(file.name, `could not be read (${reasonOf(e)})`, { cause: e });
+  }
   if (!isGzip(head)) return detectFormat(file.name, head);
   let inner: Uint8Array;
   try {

@@ -13,8 +13,9 @@ import { utf8Data } from './utf8Column';
 export class JsonColumnStats {
   nonNull = 0;
   numbers = 0;
-  /** Numbers that are not integers within ±(2^53-1). */
+  /** Numbers that are not integers within ±(2^53-1), and of those the whole ones (beyond that range). */
   fractional = 0;
+  bigWhole = 0;
   booleans = 0;
   strings = 0;
   nested = 0;
@@ -29,7 +30,10 @@ export class JsonColumnStats {
     switch (typeof v) {
       case 'number':
         this.numbers++;
-        if (!Number.isSafeInteger(v)) this.fractional++;
+        if (!Number.isSafeInteger(v)) {
+          this.fractional++;
+          if (Number.isInteger(v)) this.bigWhole++;
+        }
         return;
       case 'boolean':
         this.booleans++;
@@ -51,7 +55,12 @@ export class JsonColumnStats {
   resolve(): { type: FieldType; zoned?: boolean; note?: string } {
     const n = this.nonNull;
     if (n === 0) return { type: 'text', note: 'holds only nulls: read as text' };
-    if (this.numbers === n) return { type: this.fractional > 0 ? 'float' : 'integer' };
+    if (this.numbers === n) {
+      if (this.fractional === 0) return { type: 'integer' };
+      // JSON.parse has already rounded such numbers (ids, say): a note, since nothing can undo it.
+      if (this.bigWhole === this.fractional) return { type: 'float', note: 'whole numbers beyond ±(2^53-1): read as floats, not exactly' };
+      return { type: 'float' };
+    }
     if (this.booleans === n) return { type: 'boolean' };
     if (this.strings === n) {
       if (this.dates === n) return { type: 'date' };

@@ -131,6 +131,7 @@ async function checkSample(file: Blob & { name: string }, detected: DetectedForm
   expect(r.batches.map((b) => b.numRows)).toEqual([...Array(Math.floor(ROWS / chunkRows)).fill(chunkRows), ROWS % chunkRows].filter((n) => n > 0));
   for (const [name, values] of Object.entries(want)) expectValues(r.columns[name], values, name);
   expect(r.columns.big![5]).toBe(2 ** 60);
+  expect(r.fields.find((f) => f.name === 'big')!.note).toBe('whole numbers beyond ±(2^53-1): read as floats, not exactly');
   expect(r.columns.at![0]).toBe(1_700_000_000_000);
   expect(r.bytesRead.at(-1)).toBe(file.size);
 }
