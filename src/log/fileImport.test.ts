@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { DatasetSchema } from '../protocol/schema';
 import { EventLog } from './EventLog';
+import { deleteDataset, renameDataset } from './datasetAdmin';
 import { abortImport, beginImport, commitImport, ImportBusyError, recoverImports, stageSegment } from './fileImport';
 import { LogDb } from './LogDb';
 import { decodeSegment, encodeSegment } from './segmentCodec';
@@ -73,5 +74,30 @@ describe('file imports: whole or not at all', () => {
     expect(await log.dataset('x')).toBeUndefined();
     expect((await log.dataset('y'))?.pendingImport?.id).toBe('live');
     await expect(stage(log, 'x', 'dead', 1, 0)).rejects.toThrow(/no longer open/);
+  });
+});
+
+describe('dataset admin', () => {
+  it('renames, and deletes a dataset with its segments, views and batch views, leaving others', async () => {
+    const log = fresh();
+    await log.ensureDataset('a', 'a', SCHEMA);
+    await log.ensureDataset('b', 'b', SCHEMA);
+    await log.append('a', { count: 2, ts: [1, 2], columns: { n: [1, 2] } });
+    await log.append('b', { count: 1, ts: [1], columns: { n: [3] } });
+    await log.db.views.bulkPut([
+      { id: 'va', createdAt: 0, def: { id: 'va', name: 'va', dataset: 'a' } },
+      { id: 'vb', createdAt: 0, def: { id: 'vb', name: 'vb', dataset: 'b' } },
+    ]);
+    await log.db.batchViews.put({ viewId: 'va', dataset: 'a', w: 2, def: '{}', schema: SCHEMA, rows: [], savedAt: 0 });
+    await renameDataset(log.db, 'a', '  Sales 2024 ');
+    expect((await log.dataset('a'))?.name).toBe('Sales 2024');
+    await expect(renameDataset(log.db, 'a', ' ')).rejects.toThrow('a dataset needs a name');
+
+    expect(await deleteDataset(log.db, 'a')).toEqual(['va']);
+    expect(await log.dataset('a')).toBeUndefined();
+    expect(await visible(log, 'b')).toEqual([3]);
+    expect(await log.db.segments.count()).toBe(1);
+    expect((await log.db.views.toArray()).map((v) => v.id)).toEqual(['vb']);
+    expect(await log.db.batchViews.count()).toBe(0);
   });
 });

@@ -204,7 +204,8 @@ function readChunk(d: Data, type: FieldType, out: FieldValue[], at: number): voi
   }
 }
 
-function readColumn(chunks: readonly Data[], type: FieldType, length: number): Column {
+/** A column of the log's Arrow types as JS values (the forms of fieldRules.ts VALUE_FORM). */
+export function readColumn(chunks: readonly Data[], type: FieldType, length: number): Column {
   const out: FieldValue[] = new Array<FieldValue>(length);
   let at = 0;
   for (const d of chunks) {
@@ -215,11 +216,29 @@ function readColumn(chunks: readonly Data[], type: FieldType, length: number): C
 }
 
 /** Decodes a segment back into a batch plus its seqs (for compaction, speed rebuilds and tests; the batch layer reads the bytes directly). */
-export function decodeSegment(schema: DatasetSchema, bytes: Uint8Array): { seq: number[]; batch: ColumnBatch } {
+export function decodeSegment(schema: DatasetSchema, bytes: Uint8Array, only?: ReadonlySet<string>): { seq: number[]; batch: ColumnBatch } {
   const table = tableFromIPC(bytes);
   const seq = Array.from(table.getChild('seq')?.toArray() as BigInt64Array, (v) => Number(v));
   const ts = Array.from(table.getChild('ts')?.toArray() as Float64Array);
   const columns = newColumns();
-  for (const f of schema.fields) columns[f.name] = readColumn(table.getChild(f.name)?.data ?? [], f.type, table.numRows);
+  // `only`: the fields a caller reads (the speed layer, its views' fields): text costs a string per value.
+  for (const f of schema.fields) if (!only || only.has(f.name)) columns[f.name] = readColumn(table.getChild(f.name)?.data ?? [], f.type, table.numRows);
   return { seq, batch: { count: table.numRows, ts, columns } };
+}
+
+/**
+ * Encodes a file's rows, already in the log's Arrow types (one Data per field, in schema order), as
+ * a segment `firstSeq..`: the columns go in as they are, without a pass over their values.
+ */
+export function encodeArrowSegment(schema: DatasetSchema, columns: readonly Data[], ts: Float64Array, firstSeq: number): Uint8Array {
+  const count = ts.length;
+  const vectors = Object.create(null) as Record<string, Vector>;
+  vectors.seq = makeVector(makeData({ type: new Int64(), length: count, nullCount: 0, data: seqColumn(firstSeq, count) }));
+  vectors.ts = makeVector(makeData({ type: new Float64(), length: count, nullCount: 0, data: ts }));
+  schema.fields.forEach((f, i) => {
+    const d = columns[i];
+    if (!d || d.length !== count) throw new Error(`column ${JSON.stringify(f.name)} must hold ${count} values`);
+    vectors[f.name] = makeVector(d);
+  });
+  return tableToIPC(new Table(vectors), 'stream');
 }

@@ -19,6 +19,7 @@ import { RecomputeScheduler } from './RecomputeScheduler';
 import { ServedViews } from './ServedViews';
 import { ViewCatalog } from './ViewCatalog';
 import { errorText } from '../protocol/errorText';
+import { FileImports } from './FileImports';
 
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 
@@ -33,6 +34,18 @@ export class Pipeline {
   private ingestHandle: WorkerHandle<IngestClient>;
   private batchHandle: WorkerHandle<BatchClient>;
   private disposed = false;
+  /** Dropped files and dataset administration (serving's side; the batch worker does the work). */
+  readonly files = new FileImports({
+    batch: () => this.batch,
+    addViews: (views) => this.addViews(views),
+    dropViews: (ids) =>
+      this.applyViews(
+        this.snap.viewDefs.filter((v) => !ids.includes(v.id)),
+        this.snap.userViewIds.filter((id) => !ids.includes(id)),
+      ),
+    recomputeNow: () => this.recomputeNow(),
+    message: (level, text) => this.message(level, text),
+  });
 
   constructor(
     private readonly workers: PipelineWorkers,
@@ -55,6 +68,9 @@ export class Pipeline {
   private startBatch(): WorkerHandle<BatchClient> {
     const h = this.workers.batch();
     this.reportWorkerErrors(h, 'batch');
+    h.client.onEvent((e) => {
+      if (h === this.batchHandle && !this.disposed) this.files.onBatchEvent(e);
+    });
     return h;
   }
 
@@ -199,6 +215,13 @@ export class Pipeline {
     await this.options.store?.save(def);
     const others = this.snap.viewDefs.filter((v) => v.id !== def.id);
     await this.applyViews([...others, def], [...this.snap.userViewIds.filter((id) => id !== def.id), def.id]);
+  }
+
+  /** Saves views (a new dataset's generated ones) as the user's, replacing any of the same id. */
+  private async addViews(views: ViewDef[]): Promise<void> {
+    for (const v of views) await this.options.store?.save(v);
+    const ids = new Set(views.map((v) => v.id));
+    await this.applyViews([...this.snap.viewDefs.filter((v) => !ids.has(v.id)), ...views], [...this.snap.userViewIds.filter((id) => !ids.has(id)), ...ids]);
   }
 
   async removeView(id: string): Promise<void> {

@@ -83,15 +83,27 @@ export class SpeedLayer {
     this.refold(datasetId);
   }
 
+  /** Whether any view tallies this dataset. */
+  hasViews(datasetId: string): boolean {
+    return this.views.some((v) => v.view.dataset === datasetId);
+  }
+
+  /** Forgets a dataset that was deleted from the log. */
+  forget(datasetId: string): void {
+    this.chunks.delete(datasetId);
+    this.baseW.delete(datasetId);
+  }
+
   /** Tallies one appended segment `firstSeq..firstSeq+batch.count-1`. */
   add(datasetId: string, firstSeq: number, batch: ColumnBatch, appendedAt: number): void {
     if (batch.count === 0) return;
     const base = this.baseW.get(datasetId) ?? 0;
     if (firstSeq + batch.count - 1 <= base) return; // already in batch
-    const input = this.dropEvery === null ? batch : this.withFault(batch, this.dropEvery);
+    const views = this.views.filter((v) => v.view.dataset === datasetId);
+    // A dataset without views keeps only its chunk bounds: the batch need not even be decoded.
+    const input = this.dropEvery === null || views.length === 0 ? batch : this.withFault(batch, this.dropEvery);
     const tallies = new Map<string, Tally>();
-    for (const v of this.views) {
-      if (v.view.dataset !== datasetId) continue;
+    for (const v of views) {
       const t: Tally = new Map();
       v.add(t, input);
       tallies.set(v.view.id, t);

@@ -48,7 +48,7 @@ export function csvProblem(fileName: string, e: unknown): FileProblem {
   if (parse)
     return new FileProblem(fileName, `has the value ${JSON.stringify(parse[1])} that is not a date in the format ${parse[2]} (${at}); pick another format or keep the column as text`, { cause: e });
   const conv = /Could not convert string "([^"]*)" to '(\w+)'/.exec(text);
-  if (conv) return new FileProblem(fileName, `has the value ${JSON.stringify(conv[1])} where a ${conv[2].toLowerCase()} was expected (${at})`, { cause: e });
+  if (conv) return new FileProblem(fileName, `has the value ${JSON.stringify(conv[1])} where a ${(conv[2] ?? 'value').toLowerCase()} was expected (${at})`, { cause: e });
   if (/sniff/i.test(text)) return new FileProblem(fileName, 'could not be read as CSV: no consistent delimiter and quoting was found', { cause: e });
   return new FileProblem(fileName, `could not be read as CSV: ${reasonOf(e)}`, { cause: e });
 }
@@ -152,7 +152,8 @@ export class CsvReader implements FileReader {
     } catch (e) {
       throw csvProblem(this.file.name, e);
     }
-    if (first) this.sample = normalizeBatch(planArrow(first.schema), first, this.file.name, 0);
+    if (!first || rows === 0) throw new FileProblem(this.file.name, 'has a header but no rows');
+    this.sample = normalizeBatch(planArrow(first.schema), first, this.file.name, 0);
     this.bytesPerRow = rows > 0 ? Math.min(this.file.size, (await this.sampleBytes(rows)) / rows) : 0;
   }
 
@@ -176,7 +177,9 @@ export class CsvReader implements FileReader {
   private async rawHeader(count: number | null, line: string): Promise<string[]> {
     const n = count ?? line.split(this.dialect.delim).length;
     const columns = Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-    const rows = await this.query(`SELECT * FROM read_csv(${sqlString(this.name)}, auto_detect=false, header=false, columns={${columns}}, ${this.dialectSql()}, skip=0, null_padding=true, strict_mode=false) LIMIT 1`);
+    const rows = await this.query(
+      `SELECT * FROM read_csv(${sqlString(this.name)}, auto_detect=false, header=false, columns={${columns}}, ${this.dialectSql()}, skip=0, null_padding=true, strict_mode=false) LIMIT 1`,
+    );
     const names = (rows[0] ?? []) as (string | null)[];
     if (count === null) while (names.length > 1 && names[names.length - 1] === null) names.pop();
     return names.map((v) => v ?? '');

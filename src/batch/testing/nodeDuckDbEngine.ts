@@ -60,7 +60,7 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
     // Streaming a pending query over a registered buffer yields nothing in the blocking bundle: let it
     // materialise (tests only). Its batches are the CommonJS build's Arrow classes: carry them over as IPC.
     for (const batch of await this.conn.send(sql, false)) {
-      if (signal?.aborted) return;
+      if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
       yield* tableFromIPC(tableToIPCCjs(new TableCjs(batch))).batches;
     }
   }

@@ -8,8 +8,12 @@ import { LogDb } from '../../log/LogDb';
 import { compileView, type CompiledView, type SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import { tableFor, type BatchEngine } from '../BatchEngine';
-import type { BatchMethods, BatchStats, DatasetBatchState, RecomputeResult } from './protocol';
+import type { BatchEvent, BatchMethods, BatchStats, DatasetBatchState, RecomputeResult } from './protocol';
 import { errorText } from '../../protocol/errorText';
+import { AppendChannel } from '../../log/appendChannel';
+import { deleteDataset, renameDataset } from '../../log/datasetAdmin';
+import { recoverImports } from '../../log/fileImport';
+import { FileImporter } from '../import/FileImporter';
 
 type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
 type Req<K extends keyof BatchMethods> = BatchMethods[K]['req'];
@@ -24,14 +28,57 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
+  private channel: AppendChannel | null = null;
+  private readonly importer = new FileImporter(
+    () => this.requireEngine(),
+    () => this.log!.db,
+    (dataset, highWater) => this.channel?.announce({ dataset, highWater }),
+  );
 
-  constructor(private readonly createEngine: () => Promise<BatchEngine>) {}
+  constructor(
+    private readonly createEngine: () => Promise<BatchEngine>,
+    private readonly emit: (e: BatchEvent) => void = () => {},
+  ) {}
 
   async init({ dbName }: Req<'init'>): Promise<Res<'init'>> {
     const t0 = performance.now();
     this.log = new EventLog(new LogDb(dbName));
+    // Imports a closed tab left open (no tab holds their lock any more) are rolled back first.
+    const cleaned = await recoverImports(this.log.db, importIsLive);
+    for (const name of cleaned) this.emit({ type: 'log', message: `An import into ${name} was interrupted (the tab closed); nothing of it was kept.` });
+    this.channel = new AppendChannel(dbName, () => {});
     this.engine = await this.createEngine();
     return { engine: this.engine.name, initMs: performance.now() - t0 };
+  }
+
+  previewFile({ file }: Req<'previewFile'>): Promise<Res<'previewFile'>> {
+    return this.importer.preview(file);
+  }
+
+  /** Not queued behind recomputes: they read the log only up to its high-water mark, which an import moves once, at its end. */
+  importFile({ file, plan }: Req<'importFile'>): Promise<Res<'importFile'>> {
+    return holdImportLock(plan.importId, () => this.importer.run(file, plan, (progress) => this.emit({ type: 'import-progress', progress })));
+  }
+
+  cancelImport({ importId }: Req<'cancelImport'>): boolean {
+    return this.importer.cancel(importId);
+  }
+
+  async renameDataset({ datasetId, name }: Req<'renameDataset'>): Promise<null> {
+    await renameDataset(this.log!.db, datasetId, name);
+    this.channel?.announce({ dataset: datasetId, highWater: 0 });
+    return null;
+  }
+
+  deleteDataset({ datasetId }: Req<'deleteDataset'>): Promise<Res<'deleteDataset'>> {
+    return this.serially(async () => {
+      const views = await deleteDataset(this.log!.db, datasetId);
+      await this.engine?.dropTable(tableFor(datasetId));
+      this.loaded.delete(datasetId);
+      this.published.delete(datasetId);
+      this.channel?.announce({ dataset: datasetId, highWater: 0 });
+      return { views };
+    });
   }
 
   /** Takes the views to recompute; reports the ones that do not compile against their dataset. */
@@ -170,4 +217,21 @@ export class BatchDispatcher {
     const t2 = performance.now();
     return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
   }
+}
+
+const IMPORT_LOCK = 'lambda-workbench:import:';
+const locks = () => (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+
+/** Holds a Web Lock named after the import while it runs: a tab that closes mid-import lets go of it. */
+function holdImportLock<T>(importId: string, job: () => Promise<T>): Promise<T> {
+  const l = locks();
+  return l ? (l.request(IMPORT_LOCK + importId, job) as Promise<T>) : job();
+}
+
+/** Whether some tab still runs the import (holds its lock). Without Web Locks, none does. */
+async function importIsLive(importId: string): Promise<boolean> {
+  const l = locks();
+  if (!l) return false;
+  const state = await l.query();
+  return (state.held ?? []).some((h) => h.name === IMPORT_LOCK + importId);
 }

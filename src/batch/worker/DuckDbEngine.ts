@@ -65,7 +65,8 @@ export class DuckDbEngine extends DuckDbEngineBase {
     signal?.addEventListener('abort', cancel);
     try {
       for await (const batch of await conn.send(sql, true)) {
-        if (signal?.aborted) break;
+        // Thrown, not a quiet end: a reader must never take a cancelled stream for the whole file.
+        if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
         yield batch;
       }
     } finally {

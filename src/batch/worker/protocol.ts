@@ -3,6 +3,8 @@ import type { DatasetSchema } from '../../protocol/schema';
 import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import type { QueryResult } from '../BatchEngine';
+import type { NamedBlob } from '../files/types';
+import type { FilePreview, ImportPlan, ImportProgress, ImportResult } from '../import/importTypes';
 
 export interface DatasetBatchState {
   /** The watermark: the last seq these batch views include. */
@@ -47,6 +49,15 @@ export type BatchMethods = {
   /** Fault injection: the next recompute throws halfway (after loading and the first view). */
   failNextRecompute: { req: Record<string, never>; res: null };
   stats: { req: Record<string, never>; res: BatchStats };
+  /** Reads a dropped file's columns and first rows; writes nothing. */
+  previewFile: { req: { file: NamedBlob }; res: FilePreview };
+  /** Appends a file to the log whole or not at all (progress comes as `import-progress` events). */
+  importFile: { req: { file: NamedBlob; plan: ImportPlan }; res: ImportResult };
+  /** Stops an import; it then fails with "cancelled" and leaves the log as it was. */
+  cancelImport: { req: { importId: string }; res: boolean };
+  renameDataset: { req: { datasetId: string; name: string }; res: null };
+  /** Deletes a dataset from the log with its views; returns the ids of the views deleted. */
+  deleteDataset: { req: { datasetId: string }; res: { views: string[] } };
 };
 
-export type BatchEvent = { type: 'log'; message: string };
+export type BatchEvent = { type: 'log'; message: string } | { type: 'import-progress'; progress: ImportProgress };

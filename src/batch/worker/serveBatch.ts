@@ -5,8 +5,9 @@ import { BatchDispatcher } from './BatchDispatcher';
 import type { BatchEvent, BatchMethods } from './protocol';
 
 export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngine>): BatchDispatcher {
-  const dispatcher = new BatchDispatcher(createEngine);
-  serveRpc<BatchMethods, BatchEvent>(port, {
+  let emit: (e: BatchEvent) => void = () => {};
+  const dispatcher = new BatchDispatcher(createEngine, (e) => emit(e));
+  emit = serveRpc<BatchMethods, BatchEvent>(port, {
     init: (d) => dispatcher.init(d),
     setViews: (d) => dispatcher.setViews(d),
     recompute: () => dispatcher.recompute(),
@@ -15,6 +16,11 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     query: (d) => dispatcher.query(d),
     stats: () => dispatcher.stats(),
     failNextRecompute: () => dispatcher.failNextRecompute(),
+    previewFile: (d) => dispatcher.previewFile(d),
+    importFile: (d) => dispatcher.importFile(d),
+    cancelImport: (d) => dispatcher.cancelImport(d),
+    renameDataset: (d) => dispatcher.renameDataset(d),
+    deleteDataset: (d) => dispatcher.deleteDataset(d),
   });
   return dispatcher;
 }

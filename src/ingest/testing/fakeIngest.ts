@@ -11,7 +11,7 @@ import { toWire } from '../../protocol/wire';
 import type { IngestDeps, StreamSocket } from '../worker/ingestDeps';
 import type { ConnectionState } from '../worker/protocol';
 import type { ConnectionCallbacks } from '../worker/StreamConnection';
-import type { Appended } from '../worker/writerRole';
+import type { Appended } from '../../log/appendChannel';
 
 export class FakeSocket implements StreamSocket {
   state: ConnectionState = 'idle';

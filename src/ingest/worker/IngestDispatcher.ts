@@ -55,6 +55,10 @@ export class IngestDispatcher {
       this.rate.record(this.st.appended + this.follower.tallied);
       this.throttle.soon();
     },
+    (gone) => {
+      delete this.st.datasets[gone];
+      this.throttle.soon();
+    },
   );
   private readonly throttle = new SnapshotThrottle((now) => this.sendSnapshot(now));
   private readonly problems = new ProblemReporter(
@@ -119,9 +123,8 @@ export class IngestDispatcher {
     this.throttle.start();
     this.wantedUrl = url;
     this.st.url = url ?? '';
-    this.announcer = this.deps.announcer(dbName, (a) => {
-      if (this.role !== 'writer') this.follower.onAppended(a);
-    });
+    // Every role listens: a follower for the writer's appends, every tab for file imports and deletes.
+    this.announcer = this.deps.announcer(dbName, (a) => this.follower.onAppended(a));
     this.deps.claimWriter(
       dbName,
       () => this.becomeWriter(),
@@ -140,8 +143,9 @@ export class IngestDispatcher {
   }
 
   async dropUpTo({ dataset, w }: Req<'dropUpTo'>): Promise<Res<'dropUpTo'>> {
-    // A follower may not have tallied all of (base, w] yet; what it hands over must be exactly that range.
-    if (this.role !== 'writer') await this.serially(() => this.follower.catchUp(dataset));
+    // This worker may not have tallied all of (base, w] yet (another tab's appends, a file import);
+    // what it hands over must be exactly that range.
+    await this.serially(() => this.follower.catchUp(dataset));
     const { handedOver, fromSeq, events, straddled } = this.feed.speed.dropUpTo(dataset, w);
     // A compacted chunk reaching past w cannot be split: re-tally what is past w from the log.
     if (straddled) await this.serially(() => this.feed.rebuild(dataset));

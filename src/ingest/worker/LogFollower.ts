@@ -1,12 +1,14 @@
 /**
- * A follower tab's side of writerRole.ts: another tab writes the log and announces each append; this
- * one tallies the new segments from the log into its own speed layer, so its merged views equal the
- * writer's. Announcements arriving while a catch-up for the dataset is queued are folded into it.
+ * Catching the speed layer up with appends this worker did not make: a follower tab's side of
+ * writerRole.ts (another tab writes the stream), and in every tab a file import a batch worker
+ * committed, or a dataset renamed or deleted. It tallies the new segments from the log, so merged
+ * views equal the writer's. Announcements arriving while a catch-up for the dataset is queued are
+ * folded into it.
  */
 import type { EventLog } from '../../log/EventLog';
 import type { DatasetRecord } from '../../log/LogDb';
 import type { SpeedFeed } from './SpeedFeed';
-import type { Appended } from './writerRole';
+import type { Appended } from '../../log/appendChannel';
 
 export class LogFollower {
   private readonly queued = new Set<string>();
@@ -18,6 +20,7 @@ export class LogFollower {
     private readonly feed: SpeedFeed,
     private readonly serially: (job: () => Promise<void>) => Promise<void>,
     private readonly onCaughtUp: (ds: DatasetRecord) => void,
+    private readonly onGone: (datasetId: string) => void = () => {},
   ) {}
 
   /** Another tab appended to a dataset: catch up with it, once per burst of announcements. */
@@ -33,7 +36,12 @@ export class LogFollower {
   /** Tallies what the log holds for a dataset past what this tab's speed layer has seen. */
   async catchUp(datasetId: string): Promise<void> {
     const ds = await this.log().dataset(datasetId);
-    if (!ds) return;
+    if (!ds) {
+      // Deleted from the log (the only way events leave it): forget its tallies.
+      if (this.feed.knows(datasetId)) this.feed.forget(datasetId);
+      this.onGone(datasetId);
+      return;
+    }
     if (!this.feed.knows(ds.id)) this.feed.addDataset(ds.id, ds.schema, 0);
     this.tallied += await this.feed.catchUp(ds.id);
     this.onCaughtUp(ds);

@@ -5,7 +5,7 @@
  */
 import type { EventLog } from '../../log/EventLog';
 import { decodeSegment } from '../../log/segmentCodec';
-import { sliceBatch, type DatasetSchema } from '../../protocol/schema';
+import { newColumns, sliceBatch, type DatasetSchema } from '../../protocol/schema';
 import { SpeedLayer } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
@@ -68,15 +68,36 @@ export class SpeedFeed {
   /** Tallies the log's events past seq `from`; returns how many. */
   async tallyFromLog(datasetId: string, from: number): Promise<number> {
     const schema = this.schemaOf(datasetId);
+    const used = this.fieldsUsed(datasetId);
     let n = 0;
     for (const seg of await this.log().segmentsOverlapping(datasetId, from, Number.MAX_SAFE_INTEGER)) {
-      const { batch } = decodeSegment(schema, seg.bytes);
+      // No view of the dataset: its chunk bounds are all the speed layer keeps, nothing to decode.
+      const batch = this.speed.hasViews(datasetId) ? decodeSegment(schema, seg.bytes, used).batch : { count: seg.count, ts: [], columns: newColumns() };
       const skip = Math.max(0, from + 1 - seg.firstSeq);
       if (skip >= batch.count) continue;
       this.speed.add(datasetId, seg.firstSeq + skip, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
       n += batch.count - skip;
     }
     return n;
+  }
+
+  /** The fields the dataset's views read: the only columns worth decoding for them. */
+  private fieldsUsed(datasetId: string): Set<string> {
+    const used = new Set<string>();
+    for (const v of this.views) {
+      if (v.dataset !== datasetId) continue;
+      for (const g of v.groupBy) used.add(g);
+      for (const m of v.measures) if (m.field !== undefined) used.add(m.field);
+      for (const f of v.filters ?? []) used.add(f.field);
+    }
+    return used;
+  }
+
+  /** Stops tallying a dataset deleted from the log. */
+  forget(datasetId: string): void {
+    this.schemas.delete(datasetId);
+    this.speed.forget(datasetId);
+    this.setViews(this.views);
   }
 
   /** Tallies what the log holds past what this layer has seen (another tab's appends). */

@@ -21,7 +21,7 @@ import type { ConnectionState, IngestEvent, IngestStatus } from './protocol';
 import type { SnapshotThrottle } from './SnapshotThrottle';
 import type { SpeedFeed } from './SpeedFeed';
 import type { StreamSources } from './StreamSources';
-import type { Appended } from './writerRole';
+import type { Appended } from '../../log/appendChannel';
 
 /** Tiny segments appended before the log's tail is compacted. */
 const COMPACT_EVERY = 16;

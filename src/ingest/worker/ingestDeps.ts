@@ -7,7 +7,8 @@ import { LogDb } from '../../log/LogDb';
 import type { ClientMessage } from '../../protocol/stream';
 import type { ConnectionState } from './protocol';
 import { type ConnectionCallbacks, StreamConnection } from './StreamConnection';
-import { AppendChannel, type Appended, claimWriter } from './writerRole';
+import { AppendChannel, type Appended } from '../../log/appendChannel';
+import { claimWriter } from './writerRole';
 
 /** The stream socket as the dispatcher uses it (StreamConnection in the browser). */
 export interface StreamSocket {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Appended, AppendChannel, readAppended } from './writerRole';
+import { type Appended, AppendChannel, readAppended } from '../../log/appendChannel';
 
 const HOSTILE: unknown[] = [
   null,

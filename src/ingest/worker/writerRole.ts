@@ -7,15 +7,8 @@
  * from the log. The lock is released when its worker ends (tab closed or reloaded, worker restarted),
  * and a waiting follower takes over, resuming the stream from the log's durable offset.
  */
-import * as v from 'valibot';
-import { NonEmptyText, NonNegativeInteger } from '../../protocol/shapes';
 
 const FOLLOW_AFTER_MS = 1_000;
-
-export interface Appended {
-  dataset: string;
-  highWater: number;
-}
 
 /**
  * Runs `becomeWriter` once this worker holds the workspace's writer lock: at once when no other tab
@@ -43,34 +36,4 @@ export function claimWriter(workspace: string, becomeWriter: () => Promise<void>
       await hold();
     });
   });
-}
-
-const AppendedShape = v.object({ dataset: NonEmptyText, highWater: NonNegativeInteger });
-
-/**
- * A notice from the channel, or null for anything else, since every script of the origin can post on it
- * (another build in another tab, an extension), and a follower must not tally from a bogus seq.
- */
-export function readAppended(data: unknown): Appended | null {
-  const r = v.safeParse(AppendedShape, data);
-  return r.success ? r.output : null;
-}
-
-/** The workspace's channel for "events appended up to seq N". */
-export class AppendChannel {
-  private readonly channel: BroadcastChannel | null;
-
-  constructor(workspace: string, onAppended: (a: Appended) => void) {
-    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`lambda-workbench:appended:${workspace}`);
-    if (this.channel) {
-      this.channel.onmessage = (e: MessageEvent<unknown>) => {
-        const a = readAppended(e.data);
-        if (a) onAppended(a);
-      };
-    }
-  }
-
-  announce(a: Appended): void {
-    this.channel?.postMessage(a);
-  }
 }

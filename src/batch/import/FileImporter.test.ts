@@ -1,0 +1,133 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EventLog } from '../../log/EventLog';
+import { LogDb } from '../../log/LogDb';
+import { decodeSegment } from '../../log/segmentCodec';
+import { gzip, namedBlob } from '../files/testing/fixtures';
+import { NodeDuckDbEngine } from '../testing/nodeDuckDbEngine';
+import { FileImporter } from './FileImporter';
+import type { ImportPlan, ImportProgress } from './importTypes';
+
+let engine: NodeDuckDbEngine;
+beforeAll(async () => {
+  engine = await NodeDuckDbEngine.create();
+});
+
+let k = 0;
+function setup() {
+  const log = new EventLog(new LogDb(`importer-${k++}`));
+  const committed: [string, number][] = [];
+  const importer = new FileImporter(
+    () => engine,
+    () => log.db,
+    (d, hw) => committed.push([d, hw]),
+  );
+  return { log, importer, committed };
+}
+
+const plan = (over: Partial<ImportPlan> = {}): ImportPlan => ({ importId: `imp-${k++}`, target: { kind: 'new', name: 'sales' }, eventTime: 'when', formats: {}, ...over });
+
+/** `n` sales rows; the test keeps its own totals. */
+function salesCsv(n: number) {
+  const lines = ['when,city,qty,price'];
+  let qty = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = Date.UTC(2024, 0, 1) + i * 60_000;
+    const d = new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+    lines.push(`${d},${['Oslo', 'Lima', 'Pune'][i % 3]},${i % 5},${(i % 7) + 0.5}`);
+    qty += i % 5;
+    minTs = Math.min(minTs, t);
+    maxTs = Math.max(maxTs, t);
+  }
+  return { text: lines.join('\n'), qty, minTs, maxTs };
+}
+
+async function logged(log: EventLog, id: string, schema = undefined as never) {
+  const ds = (await log.dataset(id))!;
+  const segs = await log.segmentsOverlapping(id, 0, ds.highWater);
+  return segs.map((s) => decodeSegment(schema ?? ds.schema, s.bytes));
+}
+
+describe('FileImporter', () => {
+  it('previews a CSV: types, first rows as text, the suggested event time, low-cardinality fields', async () => {
+    const { importer, log } = setup();
+    const p = await importer.preview(namedBlob('sales.csv', salesCsv(50).text));
+    expect(p.fields.map((f) => [f.name, f.type])).toEqual([
+      ['when', 'timestamp'],
+      ['city', 'text'],
+      ['qty', 'integer'],
+      ['price', 'float'],
+    ]);
+    expect(p.rows[0]).toEqual(['2024-01-01 00:00:00', 'Oslo', '0', '0.5']);
+    expect(p.rows.length).toBe(20);
+    expect(p.suggestedEventTime).toBe('when');
+    expect(p.lowCardinality).toEqual(['city']);
+    expect(await log.datasets()).toEqual([]);
+  });
+
+  it('imports a gzipped CSV whole into a new dataset, event times from a column, in chunks', async () => {
+    const { importer, log, committed } = setup();
+    const s = salesCsv(150_000);
+    const progress: ImportProgress[] = [];
+    const r = await importer.run(namedBlob('sales.csv.gz', await gzip(s.text)), plan(), (p) => progress.push(p));
+    expect(r).toMatchObject({ created: true, rows: 150_000, skipped: 0, minTs: s.minTs, maxTs: s.maxTs });
+    expect(committed).toEqual([[r.datasetId, 150_000]]);
+    const segs = await logged(log, r.datasetId);
+    expect(segs.length).toBeGreaterThan(1);
+    expect(segs.reduce((n, s) => n + (s.batch.columns.qty as number[]).reduce((a, b) => a + b, 0), 0)).toBe(s.qty);
+    expect(segs[0]!.batch.ts[1]).toBe(Date.UTC(2024, 0, 1, 0, 1));
+    expect(segs.at(-1)!.seq.at(-1)).toBe(150_000);
+    expect(progress.at(-1)?.rows).toBe(150_000);
+  });
+
+  it('appends to an existing dataset that fits; refuses one that does not, naming the fields', async () => {
+    const { importer, log } = setup();
+    const first = await importer.run(namedBlob('a.csv', salesCsv(10).text), plan(), () => {});
+    const more = await importer.run(namedBlob('b.csv', 'when,qty\n2024-02-01 00:00:00,7\n'), plan({ target: { kind: 'existing', datasetId: first.datasetId } }), () => {});
+    expect(more).toMatchObject({ created: false, rows: 1, highWater: 11 });
+    const segs = await logged(log, first.datasetId);
+    expect(segs.at(-1)!.batch.columns).toMatchObject({ qty: [7], city: [null], price: [null] });
+    await expect(importer.run(namedBlob('c.csv', 'when,qty\n2024-02-01 00:00:00,x\n'), plan({ target: { kind: 'existing', datasetId: first.datasetId } }), () => {})).rejects.toThrow(
+      '"c.csv" does not fit the dataset sales: "qty" is text in the file but integer in the dataset',
+    );
+    expect((await log.dataset(first.datasetId))?.highWater).toBe(11);
+  });
+
+  it('leaves rows without a usable event time out and says how many; ingest time when there is no column', async () => {
+    const { importer, log } = setup();
+    const r = await importer.run(namedBlob('t.csv', 'when,v\n2024-01-01 00:00:00,1\n,2\n1800-01-01 00:00:00,3\n2024-01-02 00:00:00,4\n'), plan(), () => {});
+    expect(r).toMatchObject({ rows: 2, skipped: 2 });
+    expect((await logged(log, r.datasetId))[0]!.batch.columns.v).toEqual([1, 4]);
+    const before = Date.now();
+    const n = await importer.run(namedBlob('n.csv', 'v\n1\n2\n'), plan({ eventTime: null, target: { kind: 'new', name: 'n' } }), () => {});
+    const ts = (await logged(log, n.datasetId))[0]!.batch.ts;
+    expect(ts[0]).toBe(ts[1]);
+    expect(ts[0]).toBeGreaterThanOrEqual(before);
+  });
+
+  it('a bad file appends nothing and says why, naming the file', async () => {
+    const { importer, log } = setup();
+    const cases: [string, string | Uint8Array, RegExp][] = [
+      ['empty.csv', '', /"empty.csv" is empty/],
+      ['ragged.csv', 'when,v\n2024-01-01 00:00:00,1\n2024-01-01 00:00:00,2,3\n', /"ragged.csv" has a row of 3 fields where the header has 2/],
+      ['garbage.csv', new Uint8Array(Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) % 256)), /"garbage.csv" /],
+      ['header-only.csv', 'when,v\n', /"header-only.csv" has a header but no rows/],
+    ];
+    for (const [name, body, message] of cases) await expect(importer.run(namedBlob(name, body), plan({ target: { kind: 'new', name } }), () => {})).rejects.toThrow(message);
+    expect(await log.datasets()).toEqual([]);
+    expect(await log.db.segments.count()).toBe(0);
+  });
+
+  it('cancel stops the import and leaves the log as it was', async () => {
+    const { importer, log } = setup();
+    const p = plan();
+    const run = importer.run(namedBlob('big.csv', salesCsv(200_000).text), p, (progress) => {
+      if (progress.rows > 0) importer.cancel(p.importId);
+    });
+    await expect(run).rejects.toThrow('"big.csv" was not imported: the import was cancelled; the log is as it was');
+    expect(await log.datasets()).toEqual([]);
+    expect(await log.db.segments.count()).toBe(0);
+  });
+});
