@@ -32,8 +32,8 @@ export class FileImports {
     else this.host.message('info', e.message);
   }
 
-  preview(file: NamedBlob): Promise<FilePreview> {
-    return this.host.batch().call('previewFile', { file });
+  preview(file: NamedBlob, formats?: Record<string, string | null>): Promise<FilePreview> {
+    return this.host.batch().call('previewFile', formats ? { file, formats } : { file });
   }
 
   async import(file: NamedBlob, plan: ImportPlan, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {

@@ -2,6 +2,9 @@ import { BreakdownChart } from './BreakdownChart';
 import { ControlError } from './ControlError';
 import { Controls } from './Controls';
 import { DatasetPicker } from './DatasetPicker';
+import { DatasetsPanel } from './DatasetsPanel';
+import { FileDrop } from './import/FileDrop';
+import { ImportPanel } from './import/ImportPanel';
 import { Handovers } from './Handovers';
 import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
@@ -35,8 +38,12 @@ export function App() {
           <span className="swatch batch" /> batch layer: exact, recomputed from the whole log
           <span className="swatch speed" /> speed layer: live tally of events past the watermark W
         </p>
-        <DatasetPicker dataset={dataset} />
+        <div className="header-actions">
+          <DatasetPicker dataset={dataset} />
+          <FileDrop />
+        </div>
       </header>
+      <ImportPanel />
       <StatusBar dataset={dataset} />
       <Controls />
       {phase === 'starting' && <p className="muted">Starting the batch engine and opening the log…</p>}
@@ -48,6 +55,7 @@ export function App() {
         <BreakdownChart dataset={dataset} />
       </div>
       <UserViews dataset={dataset} />
+      <DatasetsPanel />
       <Handovers />
       <Messages />
     </div>

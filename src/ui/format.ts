@@ -45,6 +45,13 @@ export function fmtSpan(ms: number): string {
   return `${decimal.format(ms / 1000)} s`;
 }
 
+/** A size in bytes as a person reads it: 812 B, 3.4 kB, 12.1 MB, 1.25 GB. */
+export function fmtBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`;
+}
+
 /** Money-like values to the cent, as a string the tests can compare exactly. */
 export function centsString(n: number | null | undefined): string {
   return n === null || n === undefined ? '' : (Math.round(n * 100) / 100).toFixed(2);

@@ -65,8 +65,9 @@ export class FileImporter {
     return { reader, detected };
   }
 
-  async preview(file: NamedBlob): Promise<FilePreview> {
-    const { reader, detected } = await this.open(file, undefined);
+  /** `formats`: date formats chosen for text columns (CSV/TSV); the preview shows the values read with them. */
+  async preview(file: NamedBlob, formats?: Record<string, string | null>): Promise<FilePreview> {
+    const { reader, detected } = await this.open(file, formats);
     try {
       const sample = reader.sample ?? (await firstBatch(reader));
       const fields: PreviewField[] = reader.schema.map((f) => {

@@ -51,8 +51,8 @@ export class BatchDispatcher {
     return { engine: this.engine.name, initMs: performance.now() - t0 };
   }
 
-  previewFile({ file }: Req<'previewFile'>): Promise<Res<'previewFile'>> {
-    return this.importer.preview(file);
+  previewFile({ file, formats }: Req<'previewFile'>): Promise<Res<'previewFile'>> {
+    return this.importer.preview(file, formats);
   }
 
   /** Not queued behind recomputes: they read the log only up to its high-water mark, which an import moves once, at its end. */

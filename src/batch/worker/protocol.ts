@@ -50,7 +50,7 @@ export type BatchMethods = {
   failNextRecompute: { req: Record<string, never>; res: null };
   stats: { req: Record<string, never>; res: BatchStats };
   /** Reads a dropped file's columns and first rows; writes nothing. */
-  previewFile: { req: { file: NamedBlob }; res: FilePreview };
+  previewFile: { req: { file: NamedBlob; formats?: Record<string, string | null> }; res: FilePreview };
   /** Appends a file to the log whole or not at all (progress comes as `import-progress` events). */
   importFile: { req: { file: NamedBlob; plan: ImportPlan }; res: ImportResult };
   /** Stops an import; it then fails with "cancelled" and leaves the log as it was. */
