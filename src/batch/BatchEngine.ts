@@ -28,8 +28,8 @@ export interface BatchEngine {
   query(sql: string, params?: readonly (number | string)[]): Promise<QueryResult>;
   /** Bytes of engine memory in use, when the engine can tell. */
   memoryBytes(): Promise<number | null>;
-  /** Makes a user's file readable by SQL under `name` (read where it lies, not copied in, where the engine can). */
-  registerFile(name: string, file: Blob): Promise<void>;
+  /** Makes a file's bytes readable by SQL under `name` (the engine takes them: do not use them after). */
+  registerFile(name: string, bytes: Uint8Array): Promise<void>;
   dropFile(name: string): Promise<void>;
   /**
    * Runs SQL on a connection of its own and yields the result in Arrow record batches as the

@@ -14,7 +14,7 @@ export abstract class DuckDbEngineBase implements BatchEngine {
   /** Inserts IPC stream bytes; implementations must not let DuckDB detach the caller's buffer. */
   protected abstract insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
 
-  abstract registerFile(name: string, file: Blob): Promise<void>;
+  abstract registerFile(name: string, bytes: Uint8Array): Promise<void>;
   abstract dropFile(name: string): Promise<void>;
   abstract stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
 

@@ -24,6 +24,10 @@ const PREVIEW_ROWS = 20;
 const MAX_DISTINCT = 30;
 /** The batch layer holds a dataset in DuckDB-WASM's heap (wasm32: a few GB at most, NOTES.md). */
 export const MAX_FILE_BYTES = 1024 ** 3;
+/** DuckDB reads CSV from a copy of the file in its heap, beside the table it is building. */
+export const MAX_CSV_BYTES = 512 * 1024 ** 2;
+/** A preview reads this much of a CSV file (decompressed): plenty for its sample rows. */
+const PREVIEW_BYTES = 4 * 1024 ** 2;
 const TIME_NAME = /(^|_|\b)(time|timestamp|date|datetime|ts|created|updated|at|when|day)(_|\b|$)/i;
 
 type Reader = FileReader & { dateFormats?: Map<string, string[]>; formats?: Map<string, string>; sample?: RecordBatch | null; notes?: string[]; close?(): Promise<void> };
@@ -47,7 +51,7 @@ export class FileImporter {
     private readonly onCommitted: (datasetId: string, highWater: number) => void,
   ) {}
 
-  private async open(file: NamedBlob, formats: Record<string, string | null> | undefined, signal?: AbortSignal): Promise<{ reader: Reader; detected: DetectedFormat }> {
+  private async open(file: NamedBlob, formats: Record<string, string | null> | undefined, signal?: AbortSignal, preview = false): Promise<{ reader: Reader; detected: DetectedFormat }> {
     if (file.size > MAX_FILE_BYTES) {
       throw new FileProblem(
         file.name,
@@ -55,7 +59,14 @@ export class FileImporter {
       );
     }
     const detected = await detectFile(file);
-    const reader: Reader = detected.format === 'csv' || detected.format === 'tsv' ? new CsvReader(this.engine(), file, detected, { signal, formats }) : openFileReader(file, detected, { signal });
+    const csv = detected.format === 'csv' || detected.format === 'tsv';
+    if (csv && !preview && file.size > MAX_CSV_BYTES) {
+      throw new FileProblem(
+        file.name,
+        `is ${gib(file.size)} of ${detected.gzip ? 'compressed ' : ''}CSV: DuckDB reads a CSV file from a copy in its memory, and files up to ${gib(MAX_CSV_BYTES)} are taken. Split it, or convert it to Parquet.`,
+      );
+    }
+    const reader: Reader = csv ? new CsvReader(this.engine(), file, detected, { signal, formats, ...(preview ? { headBytes: PREVIEW_BYTES } : {}) }) : openFileReader(file, detected, { signal });
     try {
       await reader.open();
     } catch (e) {
@@ -67,7 +78,7 @@ export class FileImporter {
 
   /** `formats`: date formats chosen for text columns (CSV/TSV); the preview shows the values read with them. */
   async preview(file: NamedBlob, formats?: Record<string, string | null>): Promise<FilePreview> {
-    const { reader, detected } = await this.open(file, formats);
+    const { reader, detected } = await this.open(file, formats, undefined, true);
     try {
       const sample = reader.sample ?? (await firstBatch(reader));
       const fields: PreviewField[] = reader.schema.map((f) => {

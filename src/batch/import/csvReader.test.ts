@@ -118,3 +118,25 @@ describe('CSV through DuckDB read_csv', () => {
     expect((values(b, 1) as number[]).reduce((a, x) => a + x, 0)).toBe(sum);
   });
 });
+
+describe('CSV preview from the head of a file', () => {
+  it('reads only the first bytes (decompressed, cut at a line end) and still types the columns', async () => {
+    const lines = ['id,city'];
+    for (let i = 0; i < 5_000; i++) lines.push(`${i},${i % 2 ? 'Oslo' : 'Lima'}`);
+    const text = lines.join('\n');
+    const zipped = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    for (const [name, body, gzip] of [
+      ['head.csv', text, false],
+      ['head.csv.gz', zipped, true],
+    ] as const) {
+      const r = new CsvReader(engine, file(name, body), { format: 'csv', gzip }, { headBytes: 1_000 });
+      await r.open();
+      expect(r.schema.map((f) => f.type)).toEqual(['integer', 'text']);
+      const rows = r.sample!.numRows;
+      expect(rows).toBeGreaterThan(50);
+      expect(rows).toBeLessThan(200);
+      expect(values([r.sample!], 0)).toEqual(Array.from({ length: rows }, (_, i) => i));
+      await r.close();
+    }
+  });
+});

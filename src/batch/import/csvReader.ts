@@ -74,18 +74,51 @@ export class CsvReader implements FileReader {
   /** The first rows, normalized, for the preview. */
   sample: RecordBatch | null = null;
   readonly notes: string[] = [];
-  private readonly name: string;
   private dialect: Dialect = { delim: ',', quote: '"', escape: '"' };
   private duckTypes: string[] = [];
   private bytesPerRow = 0;
+  private name = '';
+  /** The registered bytes are gzip-compressed (the whole file) or not (a decompressed head). */
+  private compressed = false;
 
   constructor(
     private readonly engine: BatchEngine,
     private readonly file: NamedBlob,
     private readonly detected: DetectedFormat,
-    private readonly opts: FileReaderOptions & { formats?: Readonly<Record<string, string | null>> } = {},
-  ) {
-    this.name = `import-${++registered}.csv`;
+    private readonly opts: FileReaderOptions & { formats?: Readonly<Record<string, string | null>>; headBytes?: number } = {},
+  ) {}
+
+  /**
+   * The bytes DuckDB reads, registered as a buffer: DuckDB-WASM's browser file handles lost or mixed
+   * up a dropped file's bytes after the first query (measured: "Buffering missing file", then empty
+   * or garbled reads). For a preview only the head (decompressed, cut at a line end) is copied.
+   */
+  private async bytes(): Promise<Uint8Array> {
+    const limit = this.opts.headBytes;
+    if (limit === undefined || (!this.detected.gzip && this.file.size <= limit)) {
+      this.compressed = this.detected.gzip;
+      return new Uint8Array(await this.file.arrayBuffer());
+    }
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    let more = false;
+    for await (const c of fileChunks(this.file, this.detected.gzip, this.opts.signal)) {
+      if (got >= limit) {
+        more = true;
+        break;
+      }
+      parts.push(c.bytes);
+      got += c.bytes.length;
+    }
+    let head = new Uint8Array(got);
+    let at = 0;
+    for (const p of parts) {
+      head.set(p, at);
+      at += p.length;
+    }
+    if (more || got > limit) head = head.subarray(0, head.lastIndexOf(0x0a, limit) + 1);
+    this.compressed = false;
+    return head;
   }
 
   /** read_csv with the fixed dialect and our own column names c0..cN. */
@@ -96,7 +129,7 @@ export class CsvReader implements FileReader {
 
   private dialectSql(): string {
     const d = this.dialect;
-    return `delim=${sqlString(d.delim)}, quote=${sqlString(d.quote)}, escape=${sqlString(d.escape)}, compression='${this.detected.gzip ? 'gzip' : 'none'}'`;
+    return `delim=${sqlString(d.delim)}, quote=${sqlString(d.quote)}, escape=${sqlString(d.escape)}, compression='${this.compressed ? 'gzip' : 'none'}'`;
   }
 
   private async query(sql: string): Promise<unknown[][]> {
@@ -108,9 +141,10 @@ export class CsvReader implements FileReader {
   }
 
   async open(): Promise<void> {
-    await this.engine.registerFile(this.name, this.file);
+    this.name = `import-${++registered}.csv`;
+    await this.engine.registerFile(this.name, await this.bytes());
     const src = sqlString(this.name);
-    const compression = this.detected.gzip ? 'gzip' : 'none';
+    const compression = this.compressed ? 'gzip' : 'none';
     const forced = this.detected.format === 'tsv' ? `, delim='\\t'` : '';
     let sniffed: unknown[] | undefined;
     try {
@@ -234,7 +268,8 @@ export class CsvReader implements FileReader {
     let rows = 0;
     let plan: ReturnType<typeof planArrow> | null = null;
     try {
-      for await (const b of this.engine.stream(`SELECT ${this.expressions()} FROM ${this.source(this.duckTypes)}`, this.opts.signal)) {
+      const sql = `SELECT ${this.expressions()} FROM ${this.source(this.duckTypes)}`;
+      for await (const b of this.engine.stream(sql, this.opts.signal)) {
         throwIfAborted(this.opts.signal, this.file.name);
         plan ??= planArrow(b.schema);
         rechunk ??= new Rechunker(plan.schema, this.opts.chunkRows ?? DEFAULT_CHUNK_ROWS);
@@ -251,7 +286,9 @@ export class CsvReader implements FileReader {
     }
   }
 
+  /** Frees the copy of the file in DuckDB's memory. */
   async close(): Promise<void> {
-    await this.engine.dropFile(this.name).catch(() => undefined);
+    if (this.name) await this.engine.dropFile(this.name).catch(() => undefined);
+    this.name = '';
   }
 }

@@ -48,8 +48,8 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
     }
   }
 
-  async registerFile(name: string, file: Blob): Promise<void> {
-    this.db.registerFileBuffer(name, new Uint8Array(await file.arrayBuffer()));
+  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    this.db.registerFileBuffer(name, bytes);
   }
 
   async dropFile(name: string): Promise<void> {

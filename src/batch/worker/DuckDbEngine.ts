@@ -4,7 +4,7 @@
  * bundle, ~1.6-2x faster on group-bys over millions of rows; elsewhere (another host, `vite dev`
  * without the headers) the single-threaded `eh` bundle, which needs no headers.
  */
-import { AsyncDuckDB, DuckDBDataProtocol, VoidLogger, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
 import coiPthreadUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import coiWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
@@ -17,7 +17,7 @@ export class DuckDbEngine extends DuckDbEngineBase {
   private constructor(
     readonly name: string,
     private readonly db: AsyncDuckDB,
-    private readonly conn: AsyncDuckDBConnection,
+    private readonly conn: Awaited<ReturnType<AsyncDuckDB['connect']>>,
   ) {
     super();
   }
@@ -47,11 +47,8 @@ export class DuckDbEngine extends DuckDbEngineBase {
     await this.conn.insertArrowFromIPCStream(ipc.slice(), { name: table, create });
   }
 
-  private streamConn: Promise<AsyncDuckDBConnection> | null = null;
-
-  async registerFile(name: string, file: Blob): Promise<void> {
-    // Read through the browser's FileReader where it lies: a 2 GB file is never copied into the wasm heap.
-    await this.db.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    await this.db.registerFileBuffer(name, bytes);
   }
 
   async dropFile(name: string): Promise<void> {
@@ -59,8 +56,8 @@ export class DuckDbEngine extends DuckDbEngineBase {
   }
 
   async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
-    this.streamConn ??= this.db.connect();
-    const conn = await this.streamConn;
+    // A connection per stream: a second pending query on one connection would end the first's result.
+    const conn = await this.db.connect();
     const cancel = () => void conn.cancelSent();
     signal?.addEventListener('abort', cancel);
     try {
@@ -72,6 +69,7 @@ export class DuckDbEngine extends DuckDbEngineBase {
     } finally {
       signal?.removeEventListener('abort', cancel);
       if (signal?.aborted) await conn.cancelSent().catch(() => false);
+      await conn.close().catch(() => undefined);
     }
   }
 
