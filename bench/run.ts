@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 // @ts-expect-error plain ESM helper shared with the CLI, no type declarations
 import { findChromium } from '../scripts/chromium.mjs';
 import { freshnessRun, pipelineRun, type PipelineRun } from './appScenarios';
+import { csvFile, type FileRun, fileRun, parquetFile } from './fileScenarios';
 import { microRuns } from './microScenarios';
 import { metric, type Metric } from './stats';
 
@@ -74,7 +75,26 @@ try {
     metrics.main_thread_longest_task_20k_ms = metric(longest, 'ms', { target: '< 50', note: 'streaming 20k events/s, recomputing every 10 s' });
   }
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
-  metrics.parquet_3m_ms = { median: Number.NaN, min: Number.NaN, max: Number.NaN, unit: 'ms', runs: [], target: '< 5000', note: 'not measured: file ingest does not exist yet' };
+  if (want('files')) {
+    const files = [
+      { key: 'parquet_3m', file: parquetFile(3_000_000), note: '5 columns, ZSTD: picked until the generated views show every row from batch' },
+      { key: 'csv_1m', file: csvFile(1_000_000), note: '8 columns: picked until the generated views show every row from batch' },
+    ];
+    for (const { key, file, note } of files) {
+      const rs: FileRun[] = [];
+      for (let i = 0; i < runs; i++) {
+        log(`${key} run ${i + 1}/${runs}: ${file.path}`);
+        rs.push(await fileRun(browser, values.dist, file));
+        log(JSON.stringify(rs[rs.length - 1]));
+      }
+      const col = (k: keyof FileRun) => rs.map((r) => r[k]);
+      metrics[`${key}_ms`] = metric(col('totalMs'), 'ms', { target: '< 3000', note });
+      metrics[`${key}_import_ms`] = metric(col('importMs'), 'ms', { note: 'read, convert, stage and commit to the log' });
+      metrics[`${key}_rows_per_s`] = metric(col('rowsPerS'), 'rows/s');
+      metrics[`${key}_log_bytes_per_row`] = metric(col('bytesPerRow'), 'B', { note: 'segments in IndexedDB' });
+      metrics[`${key}_wasm_memory_mb`] = metric(col('wasmMemoryMb'), 'MB', { note: 'DuckDB after the recompute' });
+    }
+  }
 } finally {
   await browser.close();
 }

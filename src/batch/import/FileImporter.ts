@@ -154,6 +154,8 @@ export class FileImporter {
         datasetId = plan.target.datasetId;
         const ds = await db.datasets.get(datasetId);
         if (!ds) throw new Error(`the dataset ${datasetId} no longer exists`);
+        // Staging holds the dataset for the import's duration; a live stream's appends must not wait on a file.
+        if ((ds.origin ?? 'stream') !== 'file') throw new FileProblem(file.name, `cannot go into ${ds.name}: a live stream feeds it; import it as a dataset of its own`);
         const fit = schemaFit(ds.schema, fileFields);
         if (fit.problems.length > 0) throw new FileProblem(file.name, `does not fit the dataset ${ds.name}: ${fit.problems.join('; ')}`);
         ({ sources, widen } = fit);

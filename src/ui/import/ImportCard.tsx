@@ -117,8 +117,8 @@ function Choices({ item, preview: p }: { item: ImportItem; preview: FilePreview 
         <select data-testid="import-target" value={item.target} disabled={busy} onChange={(e) => update(item.id, { target: e.target.value })}>
           <option value="new">a new dataset</option>
           {Object.entries(datasets).map(([id, d]) => (
-            <option key={id} value={id} disabled={d.importing}>
-              {d.name} ({d.origin === 'file' ? 'files' : 'stream'}, {fmtInt(d.highWater)} rows)
+            <option key={id} value={id} disabled={d.importing || d.origin !== 'file'}>
+              {d.name} ({d.origin === 'file' ? `files, ${fmtInt(d.highWater)} rows` : 'a live stream: files go to datasets of their own'})
             </option>
           ))}
         </select>
@@ -217,7 +217,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         </p>
       )}
       {item.status === 'done' && item.result && (
-        <p className="ok" data-testid="import-result" data-dataset={item.result.datasetId} data-rows={item.result.rows} data-skipped={item.result.skipped}>
+        <p className="ok" data-testid="import-result" data-dataset={item.result.datasetId} data-rows={item.result.rows} data-skipped={item.result.skipped} data-ms={Math.round(item.result.ms)}>
           ✓ {fmtInt(item.result.rows)} rows imported into {item.result.name} in {fmtDuration(item.result.ms)}
           {item.result.skipped > 0 && ` (${fmtInt(item.result.skipped)} rows without a usable event time left out)`} · {fmtBytes(item.result.logBytes)} in the log{' '}
           <button type="button" onClick={() => setDatasetId(item.result!.datasetId)}>
