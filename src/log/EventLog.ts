@@ -7,7 +7,7 @@ import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
 import { idProblem } from '../protocol/ids';
 import { ownGet, ownSet } from '../protocol/ownRecord';
-import type { DatasetRecord, LogDb, SegmentRecord } from './LogDb';
+import { type DatasetRecord, type LogDb, newDatasetRecord, type SegmentRecord } from './LogDb';
 import { ImportBusyError } from './fileImport';
 import { decodeSegment, encodeSegment } from './segmentCodec';
 
@@ -50,20 +50,7 @@ export class EventLog {
     return this.db.transaction('rw', this.db.datasets, async () => {
       const existing = await this.db.datasets.get(id);
       if (existing) return existing;
-      const rec: DatasetRecord = {
-        id,
-        name,
-        schema,
-        createdAt: Date.now(),
-        highWater: 0,
-        segmentCount: 0,
-        minTs: null,
-        maxTs: null,
-        sources: {},
-        gaps: {},
-        origin: 'stream',
-        bytes: 0,
-      };
+      const rec = newDatasetRecord(id, name, schema, 'stream');
       await this.db.datasets.add(rec);
       return rec;
     });

@@ -130,6 +130,11 @@ export class LogDb extends Dexie {
   }
 }
 
+/** A new, empty dataset's record. */
+export function newDatasetRecord(id: string, name: string, schema: DatasetSchema, origin: 'stream' | 'file'): DatasetRecord {
+  return { id, name, schema, createdAt: Date.now(), highWater: 0, segmentCount: 0, minTs: null, maxTs: null, sources: {}, gaps: {}, origin, ...(origin === 'file' ? { files: [] } : {}), bytes: 0 };
+}
+
 const LEGACY_TYPES: Record<string, FieldType> = { number: 'float', string: 'text' };
 
 /** A schema written by an earlier version, in today's type names (same bytes in the segments). */

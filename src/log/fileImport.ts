@@ -8,7 +8,7 @@
  */
 import { idProblem } from '../protocol/ids';
 import { schemaProblem, type DatasetSchema } from '../protocol/schema';
-import type { DatasetRecord, ImportedFile, LogDb, SegmentRecord } from './LogDb';
+import { type DatasetRecord, type ImportedFile, type LogDb, newDatasetRecord, type SegmentRecord } from './LogDb';
 
 export class ImportBusyError extends Error {
   override name = 'ImportBusyError';
@@ -35,21 +35,7 @@ export async function beginImport(db: LogDb, importId: string, target: ImportTar
     if (!create && !existing) throw new Error(`unknown dataset ${datasetId}`);
     if (existing?.pendingImport) throw new ImportBusyError(`dataset ${existing.name} is taking another import; try again when it is done`);
     const startedAt = Date.now();
-    const ds: DatasetRecord = existing ?? {
-      id: datasetId,
-      name: create!.name,
-      schema: create!.schema,
-      createdAt: startedAt,
-      highWater: 0,
-      segmentCount: 0,
-      minTs: null,
-      maxTs: null,
-      sources: {},
-      gaps: {},
-      origin: 'file',
-      files: [],
-      bytes: 0,
-    };
+    const ds: DatasetRecord = existing ?? newDatasetRecord(datasetId, create!.name, create!.schema, 'file');
     ds.pendingImport = { id: importId, nextSeq: ds.highWater + 1, segments: 0, bytes: 0, minTs: null, maxTs: null, created: !existing, startedAt };
     await db.datasets.put(ds);
     return ds;

@@ -3,7 +3,8 @@
  * event times from the chosen column, dropping rows without one, a null column for a dataset field
  * the file lacks, and integers widened into a float field.
  */
-import { Bool, DateDay, Float64, Int64, makeData, TimestampMillisecond, Utf8, type Data, type DataType } from 'apache-arrow';
+import { Bool, Float64, makeData, Utf8, type Data } from 'apache-arrow';
+import { arrowTypeOf } from '../files/normalizeArrow';
 import { MAX_TS, MIN_TS, type FieldType } from '../../protocol/schema';
 
 const DAY_MS = 86_400_000;
@@ -121,22 +122,13 @@ export function keptIndexes(keep: Uint8Array, kept: number): Int32Array {
   return idx;
 }
 
-const ARROW_TYPE: Record<FieldType, () => DataType> = {
-  integer: () => new Int64(),
-  float: () => new Float64(),
-  boolean: () => new Bool(),
-  text: () => new Utf8(),
-  date: () => new DateDay(),
-  timestamp: () => new TimestampMillisecond(),
-};
-
 /** A column of `length` nulls of a field type: a dataset field the file does not have. */
 export function nullColumn(type: FieldType, length: number): Data {
   const base = { length, nullCount: length, nullBitmap: new Uint8Array(Math.ceil(length / 8)) };
   if (type === 'text') return makeData({ ...base, type: new Utf8(), valueOffsets: new Int32Array(length + 1), data: new Uint8Array(0) });
   if (type === 'boolean') return makeData({ ...base, type: new Bool(), data: new Uint8Array(Math.ceil(length / 8)) });
   const data = type === 'float' ? new Float64Array(length) : type === 'date' ? new Int32Array(length) : new BigInt64Array(length);
-  return makeData({ ...base, type: ARROW_TYPE[type](), data } as Parameters<typeof makeData>[0]);
+  return makeData({ ...base, type: arrowTypeOf(type), data } as Parameters<typeof makeData>[0]);
 }
 
 /** An integer column as float (exact: the log's integers are within ±2^53). */
