@@ -221,7 +221,7 @@ export class Pipeline {
   private async addViews(views: ViewDef[]): Promise<void> {
     for (const v of views) await this.options.store?.save(v);
     const ids = new Set(views.map((v) => v.id));
-    await this.applyViews([...this.snap.viewDefs.filter((v) => !ids.has(v.id)), ...views], [...this.snap.userViewIds.filter((id) => !ids.has(id)), ...ids]);
+    await this.applyViews([...this.snap.viewDefs.filter((v) => !ids.has(v.id)), ...views], [...this.snap.userViewIds.filter((id) => !ids.has(id)), ...ids], false);
   }
 
   async removeView(id: string): Promise<void> {
@@ -259,10 +259,12 @@ export class Pipeline {
     return this.scheduler.now();
   }
 
-  private async applyViews(views: ViewDef[], userViewIds: string[]): Promise<void> {
+  /** Gives both layers the views, then recomputes (awaited unless `wait` is false: a new file's dataset shows from speed meanwhile). */
+  private async applyViews(views: ViewDef[], userViewIds: string[], wait = true): Promise<void> {
     this.update({ viewDefs: views, userViewIds });
     await Promise.all([this.batch.call('setViews', { views }), this.ingest.call('setViews', { views })]);
-    await this.scheduler.now().catch(() => undefined);
+    const recompute = this.scheduler.now().catch(() => undefined);
+    if (wait) await recompute;
   }
 
   private async runRecompute(): Promise<RecomputeResult> {
