@@ -32,6 +32,7 @@ const byDay: ViewDef = { id: 'by-day', name: 'By day and time', dataset: 'sales'
 
 const status = (name: string, origin: DatasetStatus['origin'], schema: DatasetSchema, highWater: number): DatasetStatus => ({
   name,
+  createdAt: 0,
   origin,
   files: [],
   highWater,

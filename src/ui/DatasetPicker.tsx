@@ -4,7 +4,7 @@ import { usePipelineSnapshot } from './PipelineContext';
 import { useUiStore } from './uiStore';
 
 export function DatasetPicker({ dataset }: { dataset: string | null }) {
-  const datasets = Object.entries(usePipelineSnapshot().ingest?.datasets ?? {});
+  const datasets = Object.entries(usePipelineSnapshot().ingest?.datasets ?? {}).sort(([, a], [, b]) => a.createdAt - b.createdAt);
   const setDatasetId = useUiStore((u) => u.setDatasetId);
   return (
     <span className="dataset-picker">

@@ -103,7 +103,8 @@ function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
 
 export function DatasetsPanel() {
   const datasets = usePipelineSnapshot().ingest?.datasets ?? {};
-  const ids = Object.keys(datasets);
+  // Oldest first, as they came: the log reports them in id order after a reload.
+  const ids = Object.keys(datasets).sort((a, b) => datasets[a]!.createdAt - datasets[b]!.createdAt);
   return (
     <section className="card datasets" data-testid="datasets-panel" aria-label="Datasets">
       <div className="card-head">

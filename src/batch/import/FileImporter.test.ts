@@ -18,7 +18,7 @@ function setup() {
   const log = new EventLog(new LogDb(`importer-${k++}`));
   const committed: [string, number][] = [];
   const importer = new FileImporter(
-    () => engine,
+    async () => engine,
     () => log.db,
     (d, hw) => committed.push([d, hw]),
   );

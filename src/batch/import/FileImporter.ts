@@ -46,7 +46,8 @@ export class FileImporter {
   private readonly running = new Map<string, AbortController>();
 
   constructor(
-    private readonly engine: () => BatchEngine,
+    /** The engine that reads CSV files (created on the first one). */
+    private readonly engine: () => Promise<BatchEngine>,
     private readonly db: () => LogDb,
     private readonly onCommitted: (datasetId: string, highWater: number) => void,
   ) {}
@@ -66,7 +67,7 @@ export class FileImporter {
         `is ${gib(file.size)} of ${detected.gzip ? 'compressed ' : ''}CSV: DuckDB reads a CSV file from a copy in its memory, and files up to ${gib(MAX_CSV_BYTES)} are taken. Split it, or convert it to Parquet.`,
       );
     }
-    const reader: Reader = csv ? new CsvReader(this.engine(), file, detected, { signal, formats, ...(preview ? { headBytes: PREVIEW_BYTES } : {}) }) : openFileReader(file, detected, { signal });
+    const reader: Reader = csv ? new CsvReader(await this.engine(), file, detected, { signal, formats, ...(preview ? { headBytes: PREVIEW_BYTES } : {}) }) : openFileReader(file, detected, { signal });
     try {
       await reader.open();
     } catch (e) {

@@ -40,7 +40,7 @@ let registered = 0;
 export function csvProblem(fileName: string, e: unknown): FileProblem {
   const text = e instanceof Error ? e.message : String(e);
   const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
-  const at = line ? `line ${line}` : 'a line';
+  const at = line ? `line ${line}` : 'somewhere past the first rows';
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(text);
   if (fields) return new FileProblem(fileName, `has a row of ${fields[2]} fields where the header has ${fields[1]} (${at})`, { cause: e });
   if (/Invalid unicode|not utf-8/i.test(text)) return new FileProblem(fileName, `is not valid UTF-8 text (${at}); save it as UTF-8 and drop it again`, { cause: e });

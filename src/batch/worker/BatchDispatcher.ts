@@ -29,8 +29,10 @@ export class BatchDispatcher {
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
   private channel: AppendChannel | null = null;
+  private fileEngine: Promise<BatchEngine> | null = null;
   private readonly importer = new FileImporter(
-    () => this.requireEngine(),
+    // A DuckDB of its own for reading CSV: the threaded build's registered files are unreliable (see DuckDbEngine).
+    () => (this.fileEngine ??= this.createFileEngine()),
     () => this.log!.db,
     (dataset, highWater) => this.channel?.announce({ dataset, highWater }),
   );
@@ -38,6 +40,7 @@ export class BatchDispatcher {
   constructor(
     private readonly createEngine: () => Promise<BatchEngine>,
     private readonly emit: (e: BatchEvent) => void = () => {},
+    private readonly createFileEngine: () => Promise<BatchEngine> = createEngine,
   ) {}
 
   async init({ dbName }: Req<'init'>): Promise<Res<'init'>> {

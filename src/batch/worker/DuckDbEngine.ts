@@ -22,8 +22,14 @@ export class DuckDbEngine extends DuckDbEngineBase {
     super();
   }
 
-  static async create(): Promise<DuckDbEngine> {
-    const threaded = globalThis.crossOriginIsolated === true;
+  /**
+   * `threaded: false` forces the single-threaded build: the one that reads dropped files. In the
+   * threaded build a registered file reached only the threads running at registration (a file
+   * handle) or was copied through a stale view of the grown heap (a buffer: duckdb-wasm issue
+   * #2256): CSV previews came back empty or "offset is out of bounds" at random.
+   */
+  static async create(opts: { threaded?: boolean } = {}): Promise<DuckDbEngine> {
+    const threaded = globalThis.crossOriginIsolated === true && opts.threaded !== false;
     const db = new AsyncDuckDB(new VoidLogger(), new Worker(threaded ? coiWorkerUrl : ehWorkerUrl));
     await db.instantiate(threaded ? coiWasmUrl : ehWasmUrl, threaded ? coiPthreadUrl : null);
     const engine = new DuckDbEngine(threaded ? 'DuckDB-WASM (threaded)' : 'DuckDB-WASM', db, await db.connect());

@@ -4,4 +4,8 @@ import type { PortLike } from '../../protocol/rpc';
 import { DuckDbEngine } from './DuckDbEngine';
 import { serveBatch } from './serveBatch';
 
-serveBatch(self as unknown as PortLike, () => DuckDbEngine.create());
+serveBatch(
+  self as unknown as PortLike,
+  () => DuckDbEngine.create(),
+  () => DuckDbEngine.create({ threaded: false }),
+);

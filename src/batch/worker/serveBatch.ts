@@ -4,9 +4,10 @@ import type { BatchEngine } from '../BatchEngine';
 import { BatchDispatcher } from './BatchDispatcher';
 import type { BatchEvent, BatchMethods } from './protocol';
 
-export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngine>): BatchDispatcher {
+/** `createFileEngine`: the engine that reads dropped CSV files (by default another `createEngine`). */
+export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngine>, createFileEngine: () => Promise<BatchEngine> = createEngine): BatchDispatcher {
   let emit: (e: BatchEvent) => void = () => {};
-  const dispatcher = new BatchDispatcher(createEngine, (e) => emit(e));
+  const dispatcher = new BatchDispatcher(createEngine, (e) => emit(e), createFileEngine);
   emit = serveRpc<BatchMethods, BatchEvent>(port, {
     init: (d) => dispatcher.init(d),
     setViews: (d) => dispatcher.setViews(d),

@@ -42,7 +42,9 @@ export class LogFollower {
       this.onGone(datasetId);
       return;
     }
-    if (!this.feed.knows(ds.id)) this.feed.addDataset(ds.id, ds.schema, 0);
+    // A dataset a file import just created has no batch views yet, so no merged view to cover: its
+    // speed layer starts at its end instead of tallying the whole file the next recompute absorbs.
+    if (!this.feed.knows(ds.id)) this.feed.addDataset(ds.id, ds.schema, ds.origin === 'file' ? ds.highWater : 0);
     this.tallied += await this.feed.catchUp(ds.id);
     this.onCaughtUp(ds);
   }

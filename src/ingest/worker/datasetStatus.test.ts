@@ -21,6 +21,7 @@ describe('datasetStatus', () => {
   it('builds the page status of a dataset and its sources from the log record', () => {
     expect(datasetStatus(record)).toEqual({
       name: 'shop',
+      createdAt: 0,
       origin: 'stream',
       files: [],
       highWater: 120,

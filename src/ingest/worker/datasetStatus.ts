@@ -6,6 +6,7 @@ import type { DatasetStatus, StreamStatus } from './protocol';
 export function datasetStatus(ds: DatasetRecord): DatasetStatus {
   return {
     name: ds.name,
+    createdAt: ds.createdAt,
     origin: ds.origin ?? 'stream',
     files: (ds.files ?? []).map((f) => f.name),
     highWater: ds.highWater,

@@ -19,6 +19,8 @@ export interface StreamStatus {
 /** What the page shows of a dataset's log. */
 export interface DatasetStatus {
   name: string;
+  /** When it was created (ms): the order the page lists datasets in. */
+  createdAt: number;
   /** A live stream, or files a person imported. */
   origin: 'stream' | 'file';
   /** Names of the files imported into it, oldest first. */

@@ -55,8 +55,8 @@ function PreviewTable({ preview }: { preview: FilePreview }) {
           {preview.rows.map((row, r) => (
             <tr key={r}>
               {row.map((v, i) => (
-                <td key={i} className={v === null ? 'null' : preview.fields[i]?.type === 'integer' || preview.fields[i]?.type === 'float' ? 'num' : ''}>
-                  {v ?? 'null'}
+                <td key={i} title={v === null ? 'empty (null)' : undefined} className={v === null ? 'null' : preview.fields[i]?.type === 'integer' || preview.fields[i]?.type === 'float' ? 'num' : ''}>
+                  {v ?? '∅'}
                 </td>
               ))}
             </tr>
