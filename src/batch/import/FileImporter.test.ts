@@ -131,3 +131,24 @@ describe('FileImporter', () => {
     expect(await log.db.segments.count()).toBe(0);
   });
 });
+
+describe('dates written as text outside CSV', () => {
+  it('finds them in NDJSON, offers the formats, and reads them in the chosen one', async () => {
+    const { importer, log } = setup();
+    const text = ['{"d":"03/04/2001","v":1,"city":"Oslo"}', '{"d":"12/04/2001","v":2,"city":"Lima"}', '{"d":null,"v":3,"city":"Oslo"}'].join('\n');
+    const p = await importer.preview(namedBlob('d.ndjson', text));
+    const d = p.fields.find((f) => f.name === 'd')!;
+    expect(d.dateFormats?.slice(0, 2)).toEqual(['%m/%d/%Y', '%d/%m/%Y']);
+    expect(d).toMatchObject({ type: 'date', format: '%m/%d/%Y' });
+    expect(p.rows.map((r) => r[0])).toEqual(['2001-03-04', '2001-12-04', null]);
+    expect(p.fields.find((f) => f.name === 'city')?.type).toBe('text');
+
+    const r = await importer.run(namedBlob('d.ndjson', text), plan({ eventTime: 'd', formats: { d: '%d/%m/%Y' }, target: { kind: 'new', name: 'd' } }), () => {});
+    expect(r).toMatchObject({ rows: 2, skipped: 1 });
+    const seg = (await logged(log, r.datasetId))[0]!;
+    const day = (y: number, m: number, dd: number) => Date.UTC(y, m - 1, dd) / 86_400_000;
+    expect(seg.batch.columns.d).toEqual([day(2001, 4, 3), day(2001, 4, 12)]);
+    expect(seg.batch.ts).toEqual([Date.UTC(2001, 3, 3), Date.UTC(2001, 3, 12)]);
+    expect(seg.batch.columns.city).toEqual(['Oslo', 'Lima']);
+  });
+});

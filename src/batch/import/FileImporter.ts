@@ -17,6 +17,7 @@ import { FileProblem, isAbortError } from '../files/FileProblem';
 import { openFileReader } from '../files/openFileReader';
 import type { DetectedFormat, FileReader, NamedBlob } from '../files/types';
 import { CsvReader } from './csvReader';
+import { TextDatesReader } from './TextDatesReader';
 import { eventTimes, finiteFloats, keptIndexes, nullColumn, takeRows, widenToFloat } from './importRows';
 import type { FilePreview, ImportPlan, ImportProgress, ImportResult, PreviewField } from './importTypes';
 
@@ -67,7 +68,9 @@ export class FileImporter {
         `is ${gib(file.size)} of ${detected.gzip ? 'compressed ' : ''}CSV: DuckDB reads a CSV file from a copy in its memory, and files up to ${gib(MAX_CSV_BYTES)} are taken. Split it, or convert it to Parquet.`,
       );
     }
-    const reader: Reader = csv ? new CsvReader(await this.engine(), file, detected, { signal, formats, ...(preview ? { headBytes: PREVIEW_BYTES } : {}) }) : openFileReader(file, detected, { signal });
+    const reader: Reader = csv
+      ? new CsvReader(await this.engine(), file, detected, { signal, formats, ...(preview ? { headBytes: PREVIEW_BYTES } : {}) })
+      : new TextDatesReader(openFileReader(file, detected, { signal }), this.engine, file.name, formats ?? {});
     try {
       await reader.open();
     } catch (e) {
@@ -77,7 +80,7 @@ export class FileImporter {
     return { reader, detected };
   }
 
-  /** `formats`: date formats chosen for text columns (CSV/TSV); the preview shows the values read with them. */
+  /** `formats`: date formats chosen for text columns; the preview shows the values read with them. */
   async preview(file: NamedBlob, formats?: Record<string, string | null>): Promise<FilePreview> {
     const { reader, detected } = await this.open(file, formats, undefined, true);
     try {
