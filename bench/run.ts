@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--events N] [--runs K]`: measures the pipeline in headless Chromium
- * against the real built app and server, prints a table and writes bench/results/latest.json.
+ * against the real built app and server, prints a table and writes bench/results/latest.json
+ * (a run with --only: bench/results/<names>.json).
  * Figures are medians of K runs; targets are printed beside them, never asserted.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -102,7 +103,9 @@ try {
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${found.path.split('/').pop()}`;
 const out = { machine, date: new Date().toISOString(), events, runs, metrics };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', `${JSON.stringify(out, null, 2)}\n`);
+// A partial run (--only) gets a file of its own: latest.json stays the last full run.
+const resultFile = only ? `bench/results/${only.join('-')}.json` : 'bench/results/latest.json';
+writeFileSync(resultFile, `${JSON.stringify(out, null, 2)}\n`);
 
 const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const rows = Object.entries(metrics).map(([name, m]) => [name, fmt(m.median), fmt(m.min), fmt(m.max), m.unit, m.target ?? '', m.note ?? '']);
@@ -113,4 +116,4 @@ console.log(`\n${machine}; ${events.toLocaleString('en-US')} events; median of $
 console.log(line(head));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
-console.log('\nwrote bench/results/latest.json');
+console.log(`\nwrote ${resultFile}`);
