@@ -3,18 +3,10 @@
  * them, computed here from the rows themselves (integer arithmetic; prices in whole cents), never
  * through DuckDB or the app's code.
  */
+import { seededRandom } from '../../src/protocol/random';
 
-/** A small deterministic generator (mulberry32): the same seed gives the same file. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same file (the generator the demo stream uses, not the code under test). */
+export const rng = seededRandom;
 
 /** What a dataset must show once imported. */
 export interface Expected {
