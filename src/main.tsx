@@ -7,6 +7,7 @@ import { startIngestWorker } from './ingest/IngestClient';
 import { DEFAULT_DB_NAME, LogDb } from './log/LogDb';
 import { BatchViewStore } from './serving/BatchViewStore';
 import { Pipeline } from './serving/Pipeline';
+import { QueryHistory } from './serving/QueryHistory';
 import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
 import { PipelineProvider } from './ui/PipelineContext';
@@ -27,6 +28,7 @@ const pipeline = new Pipeline(
     dbName,
     store: new ViewStore(workspace),
     batchViews: new BatchViewStore(workspace),
+    history: new QueryHistory(workspace),
     streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
     views: [...DEFAULT_VIEWS],
     batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,

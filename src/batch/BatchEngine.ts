@@ -36,6 +36,25 @@ export interface BatchEngine {
    * engine produces them: a file import streams through while views are recomputed beside it.
    */
   stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
+  /**
+   * A connection of its own for the SQL console: its temporary tables and views live as long as it
+   * does, and its queries stream beside the recomputes on the main connection.
+   */
+  openSession(): Promise<EngineSession>;
+  /**
+   * Closes the engine to the outside for good: no file, URL, extension or setting change is reachable
+   * from SQL any more (DuckDB's `enable_external_access`, then the configuration locked).
+   */
+  lockDown(): Promise<void>;
+}
+
+/** One console connection. */
+export interface EngineSession {
+  /** Runs a statement to its end (a CREATE TEMP TABLE, say) and returns its result. */
+  run(sql: string): Promise<RecordBatch[]>;
+  /** Runs a statement and yields its result in Arrow record batches as DuckDB produces them; `signal` cancels it. */
+  stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
+  close(): Promise<void>;
 }
 
 /** The engine table caching one dataset's log. Ids are sanitised: engines may not quote table names. */

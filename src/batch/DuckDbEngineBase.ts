@@ -4,7 +4,7 @@
  */
 import type { RecordBatch, Table } from 'apache-arrow';
 import { arrowToRows } from './arrowRows';
-import type { BatchEngine, QueryResult, SeqRange } from './BatchEngine';
+import type { BatchEngine, EngineSession, QueryResult, SeqRange } from './BatchEngine';
 
 export abstract class DuckDbEngineBase implements BatchEngine {
   abstract readonly name: string;
@@ -17,6 +17,16 @@ export abstract class DuckDbEngineBase implements BatchEngine {
   abstract registerFile(name: string, bytes: Uint8Array): Promise<void>;
   abstract dropFile(name: string): Promise<void>;
   abstract stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch>;
+  abstract openSession(): Promise<EngineSession>;
+
+  /**
+   * The main engine never reads files (CSV goes to an engine of its own), so the console can be
+   * denied every file, URL and extension, and no statement can lift that (../shared/NOTES.md).
+   */
+  async lockDown(): Promise<void> {
+    await this.run('SET enable_external_access = false');
+    await this.run('SET lock_configuration = true');
+  }
 
   /** Turns off extension autoloading, which reaches the internet (../shared/NOTES.md). */
   protected async configure(): Promise<void> {

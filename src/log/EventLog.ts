@@ -182,6 +182,38 @@ export class EventLog {
   }
 
   /**
+   * The segments holding seqs `1..uptoSeq` (never past the high-water mark), in seq order, a page
+   * of about `maxBytesPerPage` at a time (at least one segment), each page read in its own
+   * transaction: an export of 10M events never holds more than a page. A compaction between pages
+   * may merge segments already yielded with later ones, so a page's first segment can start before
+   * the seq the last page ended at, and the last one can extend past `uptoSeq`: callers skip seqs
+   * they have seen and stop at `uptoSeq`. A dataset deleted meanwhile ends the pages early.
+   */
+  async *segmentPages(datasetId: string, uptoSeq: number, maxBytesPerPage = 16 * 1024 ** 2): AsyncGenerator<SegmentRecord[]> {
+    let next = 1;
+    while (next <= uptoSeq) {
+      const from = next;
+      const page = await this.db.transaction('r', this.db.datasets, this.db.segments, async () => {
+        const upto = Math.min(uptoSeq, (await this.db.datasets.get(datasetId))?.highWater ?? 0);
+        const out: SegmentRecord[] = [];
+        let bytes = 0;
+        await this.db.segments
+          .where('[datasetId+lastSeq]')
+          .between([datasetId, from], [datasetId, Infinity], true, true)
+          .until((s) => s.firstSeq > upto || bytes >= maxBytesPerPage)
+          .each((s) => {
+            out.push(s);
+            bytes += s.bytes.byteLength;
+          });
+        return out;
+      });
+      if (page.length === 0) return;
+      yield page;
+      next = page[page.length - 1]!.lastSeq + 1;
+    }
+  }
+
+  /**
    * Re-packs the newest run of small segments into one, in one transaction. Events, their seqs and
    * their order are unchanged: only how many IndexedDB records hold them. Without it a slow stream
    * flushed every 50 ms (the ingest worker's FLUSH_MS) leaves up to ~72k tiny segments an hour, and a

@@ -93,6 +93,24 @@ export interface StoredBatchViewRecord {
   savedAt: number;
 }
 
+/** A statement the SQL console ran (the newest 100 are kept). */
+export interface QueryHistoryRecord {
+  id?: number;
+  sql: string;
+  at: number;
+  /** Rows it answered, or null when it failed. */
+  rows: number | null;
+  ms: number;
+  error: string | null;
+}
+
+/** A console statement the person saved under a name. */
+export interface SavedQueryRecord {
+  name: string;
+  sql: string;
+  savedAt: number;
+}
+
 export const DEFAULT_DB_NAME = 'lambda-workbench';
 
 /** The master dataset's IndexedDB schema. Opened by the ingest worker (writer) and the batch worker (reader). */
@@ -101,6 +119,8 @@ export class LogDb extends Dexie {
   segments!: Table<SegmentRecord, [string, number]>;
   views!: Table<SavedViewRecord, string>;
   batchViews!: Table<StoredBatchViewRecord, string>;
+  queryHistory!: Table<QueryHistoryRecord, number>;
+  savedQueries!: Table<SavedQueryRecord, string>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);
@@ -127,6 +147,7 @@ export class LogDb extends Dexie {
             b.schema = renameLegacyTypes(b.schema);
           });
       });
+    this.version(5).stores({ queryHistory: '++id, at', savedQueries: 'name' });
   }
 }
 

@@ -29,7 +29,7 @@ export class FileImports {
   /** Batch worker events; called for every batch worker the pipeline starts. */
   onBatchEvent(e: BatchEvent): void {
     if (e.type === 'import-progress') this.listeners.get(e.progress.importId)?.(e.progress);
-    else this.host.message('info', e.message);
+    else if (e.type === 'log') this.host.message('info', e.message);
   }
 
   preview(file: NamedBlob, formats?: Record<string, string | null>): Promise<FilePreview> {

@@ -20,6 +20,9 @@ import { ServedViews } from './ServedViews';
 import { ViewCatalog } from './ViewCatalog';
 import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
+import type { QueryHistory } from './QueryHistory';
+import { SqlConsole } from './SqlConsole';
+import { Exports } from './Exports';
 
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 
@@ -47,11 +50,20 @@ export class Pipeline {
     message: (level, text) => this.message(level, text),
   });
 
+  /** The SQL console over the batch store. */
+  readonly console: SqlConsole;
+  /** Datasets, views and results written out as files. */
+  readonly exports = new Exports(() => this.batch);
+  /** The console's history and saved statements, when the workspace keeps them. */
+  readonly history: QueryHistory | null;
+
   constructor(
     private readonly workers: PipelineWorkers,
     private readonly options: PipelineOptions,
   ) {
     this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
+    this.history = options.history ?? null;
+    this.console = new SqlConsole(() => this.batch, this.history);
     this.ingestHandle = this.startIngest();
     this.batchHandle = this.startBatch();
     this.snap = initialSnapshot(options);
@@ -69,7 +81,10 @@ export class Pipeline {
     const h = this.workers.batch();
     this.reportWorkerErrors(h, 'batch');
     h.client.onEvent((e) => {
-      if (h === this.batchHandle && !this.disposed) this.files.onBatchEvent(e);
+      if (h !== this.batchHandle || this.disposed) return;
+      if (e.type === 'console-batch') this.console.onBatch(e.batch);
+      else if (e.type === 'export-progress') this.exports.onBatchEvent(e);
+      else this.files.onBatchEvent(e);
     });
     return h;
   }

@@ -7,6 +7,7 @@ import type { ViewDef } from '../views/ViewDef';
 import type { BatchViewStore } from './BatchViewStore';
 import type { MergedView } from './mergeView';
 import type { ViewDrift } from './reconcile';
+import type { QueryHistory } from './QueryHistory';
 import type { ViewStore } from './ViewStore';
 
 /** A started worker and the RPC client that talks to it. */
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   batchIntervalMs: number;
   store?: ViewStore;
   batchViews?: BatchViewStore;
+  /** Where the SQL console keeps its history and saved statements. */
+  history?: QueryHistory;
 }
 
 export interface BatchInfo {

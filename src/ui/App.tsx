@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import { BreakdownChart } from './BreakdownChart';
+import { ConsolePanel } from './console/ConsolePanel';
 import { ControlError } from './ControlError';
 import { Controls } from './Controls';
 import { DatasetPicker } from './DatasetPicker';
@@ -25,9 +27,66 @@ function PipelineFailed() {
   );
 }
 
+type Tab = 'dashboard' | 'console';
+
+/** The tab in the address (#sql), so a reload or a shared link opens the same one. */
+function tabFromHash(): Tab {
+  return location.hash === '#sql' ? 'console' : 'dashboard';
+}
+
+function useTab(): [Tab, (t: Tab) => void] {
+  const [tab, setTab] = useState<Tab>(tabFromHash);
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  return [
+    tab,
+    (t) => {
+      history.replaceState(null, '', t === 'console' ? '#sql' : location.pathname + location.search);
+      setTab(t);
+    },
+  ];
+}
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'dashboard', label: 'Dashboard' },
+  { id: 'console', label: 'SQL console' },
+];
+
+function TabBar({ tab, onTab }: { tab: Tab; onTab: (t: Tab) => void }) {
+  return (
+    <div className="tabs" role="tablist" aria-label="Workbench">
+      {TABS.map((t, i) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={tab === t.id}
+          aria-controls={`panel-${t.id}`}
+          tabIndex={tab === t.id ? 0 : -1}
+          data-testid={`tab-${t.id}`}
+          onClick={() => onTab(t.id)}
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+            const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+            onTab(next.id);
+            document.getElementById(`tab-${next.id}`)?.focus();
+          }}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function App() {
   const { phase } = usePipelineSnapshot();
   const dataset = useSelectedDataset();
+  const [tab, setTab] = useTab();
   return (
     <div className="app" data-phase={phase} data-testid="app">
       <header>
@@ -45,18 +104,27 @@ export function App() {
       </header>
       <ImportPanel />
       <StatusBar dataset={dataset} />
-      <Controls />
       {phase === 'starting' && <p className="muted">Starting the batch engine and opening the log…</p>}
       {phase === 'failed' && <PipelineFailed />}
       <ControlError control="start" />
-      <KpiTiles dataset={dataset} />
-      <div className="grid">
-        <TimelineChart dataset={dataset} />
-        <BreakdownChart dataset={dataset} />
-      </div>
-      <UserViews dataset={dataset} />
-      <DatasetsPanel />
-      <Handovers />
+      <TabBar tab={tab} onTab={setTab} />
+      {tab === 'dashboard' ? (
+        <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard">
+          <Controls />
+          <KpiTiles dataset={dataset} />
+          <div className="grid">
+            <TimelineChart dataset={dataset} />
+            <BreakdownChart dataset={dataset} />
+          </div>
+          <UserViews dataset={dataset} />
+          <DatasetsPanel />
+          <Handovers />
+        </div>
+      ) : (
+        <div role="tabpanel" id="panel-console" aria-labelledby="tab-console">
+          <ConsolePanel />
+        </div>
+      )}
       <Messages />
     </div>
   );

@@ -1,4 +1,5 @@
 /** The dataset's breakdown view (one group-by field): a bar per value, each split into its batch part and its speed part. */
+import { ViewExport } from './export/ViewExport';
 import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { typeOf } from '../views/fieldSql';
@@ -47,6 +48,7 @@ function Breakdown({ def }: { def: ViewDef }) {
     <div className="card chart-card" data-testid="breakdown" data-view-id={def.id}>
       <div className="card-head">
         <h2>{def.name}</h2>
+        <ViewExport def={def} />
         {def.measures.length > 1 && (
           <div className="seg">
             {def.measures.map((m, i) => (

@@ -8,6 +8,7 @@ import { timestampText } from '../protocol/valueText';
 import { fmtBytes, fmtInt } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { ControlError } from './ControlError';
+import { ExportButtons } from './export/ExportButtons';
 import { runControl } from './runControl';
 
 const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
@@ -15,6 +16,23 @@ const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeSt
 /** A file's event times are wall-clock readings shown as stored; a stream's are instants, shown in local time. */
 function timeText(d: DatasetStatus, ms: number): string {
   return d.origin === 'file' ? timestampText(ms) : localTime.format(ms);
+}
+
+/** A dataset's whole log (up to its end when the export starts) as a file, with progress and Cancel. */
+function DatasetExport({ id, d }: { id: string; d: DatasetStatus }) {
+  const pipeline = usePipeline();
+  const exportId = useRef(`export-${id}-${Math.random().toString(36).slice(2)}`);
+  return (
+    <ExportButtons
+      control={`dataset-${id}`}
+      what={`the dataset ${d.name}`}
+      disabled={d.highWater === 0}
+      run={{
+        start: (format, onProgress) => pipeline.exports.dataset(id, d.name, format, onProgress, exportId.current),
+        cancel: () => void pipeline.exports.cancel(exportId.current),
+      }}
+    />
+  );
 }
 
 function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
@@ -65,6 +83,7 @@ function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
       </td>
       <td data-testid="dataset-range">{d.minTs === null || d.maxTs === null ? '–' : `${timeText(d, d.minTs)} – ${timeText(d, d.maxTs)}`}</td>
       <td className="actions">
+        <DatasetExport id={id} d={d} />{' '}
         {confirming ? (
           <span role="alert">
             Delete {d.name} and its {fmtInt(d.highWater)} events from the log? This cannot be undone.{' '}
@@ -123,7 +142,7 @@ export function DatasetsPanel() {
                 <th className="num">In the log</th>
                 <th>Schema</th>
                 <th>Event time</th>
-                <th />
+                <th>Export, rename, delete</th>
               </tr>
             </thead>
             <tbody>

@@ -3,6 +3,7 @@
  * part, the buckets holding any speed-layer contribution shaded, and a line at the boundary where
  * pure batch output ends.
  */
+import { ViewExport } from './export/ViewExport';
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetStatus } from '../ingest/worker/protocol';
@@ -59,6 +60,7 @@ function Timeline({ def }: { def: ViewDef }) {
     <div className="card chart-card" data-testid="timeline" data-view-id={def.id}>
       <div className="card-head">
         <h2>{def.name}</h2>
+        <ViewExport def={def} />
         {def.measures.length > 1 && (
           <div className="seg">
             {def.measures.map((m, i) => (

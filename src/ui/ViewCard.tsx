@@ -2,6 +2,7 @@
  * One view on the dashboard: its merged result with the batch and speed parts visible, the
  * watermark it is relative to, and the last reconciliation of a hand-over.
  */
+import { ViewExport } from './export/ViewExport';
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetSchema } from '../protocol/schema';
@@ -168,6 +169,7 @@ export function ViewCard({
     <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
       <div className="card-head">
         <h2>{view.name}</h2>
+        <ViewExport def={view} />
         {removable && <RemoveViewButton view={view} />}
       </div>
       <p className="hint">

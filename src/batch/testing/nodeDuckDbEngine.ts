@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConsoleLogger, LogLevel, NODE_RUNTIME, createDuckDB, type DuckDBBindings, type DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import { type RecordBatch, type Table, tableFromIPC } from 'apache-arrow';
+import type { EngineSession } from '../BatchEngine';
 import { DuckDbEngineBase } from '../DuckDbEngineBase';
+import { emptyBatch } from '../emptyBatch';
 
 const require = createRequire(import.meta.url);
 const { Table: TableCjs, tableToIPC: tableToIPCCjs } = require('apache-arrow') as typeof import('apache-arrow');
@@ -63,6 +65,24 @@ export class NodeDuckDbEngine extends DuckDbEngineBase {
       if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
       yield* tableFromIPC(tableToIPCCjs(new TableCjs(batch))).batches;
     }
+  }
+
+  async openSession(): Promise<EngineSession> {
+    const conn = this.db.connect();
+    // Materialised (tests only), and carried over to this module's Arrow classes as IPC.
+    const run = (sql: string) => tableFromIPC(tableToIPCCjs(conn.query(sql) as never));
+    return {
+      run: async (sql) => run(sql).batches,
+      stream: async function* (sql, signal) {
+        const table = run(sql);
+        if (table.batches.length === 0) yield emptyBatch(table.schema);
+        for (const b of table.batches) {
+          if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
+          yield b;
+        }
+      },
+      close: async () => conn.close(),
+    };
   }
 
   protected async insertIpc(table: string, ipc: Uint8Array, create: boolean): Promise<void> {

@@ -14,6 +14,9 @@ import { AppendChannel } from '../../log/appendChannel';
 import { deleteDataset, renameDataset } from '../../log/datasetAdmin';
 import { recoverImports } from '../../log/fileImport';
 import { FileImporter } from '../import/FileImporter';
+import { ConsoleRunner } from '../console/ConsoleRunner';
+import { exportArrowIpc, exportColumns, exportLog } from '../export/exportData';
+import type { TransferList } from '../../protocol/rpc';
 
 type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
 type Req<K extends keyof BatchMethods> = BatchMethods[K]['req'];
@@ -28,6 +31,7 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
+  private readonly exports = new Map<string, AbortController>();
   private channel: AppendChannel | null = null;
   private fileEngine: Promise<BatchEngine> | null = null;
   private readonly importer = new FileImporter(
@@ -37,9 +41,15 @@ export class BatchDispatcher {
     (dataset, highWater) => this.channel?.announce({ dataset, highWater }),
   );
 
+  /** The SQL console: dataset views in the engine, and the person's queries on a connection of their own. */
+  private readonly console = new ConsoleRunner(
+    () => this.requireEngine(),
+    (batch) => this.emit({ type: 'console-batch', batch }, [batch.ipc.buffer]),
+  );
+
   constructor(
     private readonly createEngine: () => Promise<BatchEngine>,
-    private readonly emit: (e: BatchEvent) => void = () => {},
+    private readonly emit: (e: BatchEvent, transfer?: TransferList) => void = () => {},
     private readonly createFileEngine: () => Promise<BatchEngine> = createEngine,
   ) {}
 
@@ -51,6 +61,8 @@ export class BatchDispatcher {
     for (const name of cleaned) this.emit({ type: 'log', message: `An import into ${name} was interrupted (the tab closed); nothing of it was kept.` });
     this.channel = new AppendChannel(dbName, () => {});
     this.engine = await this.createEngine();
+    // The console's SQL runs on this engine: no file, URL, extension or setting is reachable from it.
+    await this.engine.lockDown();
     return { engine: this.engine.name, initMs: performance.now() - t0 };
   }
 
@@ -70,6 +82,7 @@ export class BatchDispatcher {
   async renameDataset({ datasetId, name }: Req<'renameDataset'>): Promise<null> {
     await renameDataset(this.log!.db, datasetId, name);
     this.channel?.announce({ dataset: datasetId, highWater: 0 });
+    if (this.engine) await this.serially(() => this.refreshConsole());
     return null;
   }
 
@@ -80,6 +93,7 @@ export class BatchDispatcher {
       this.loaded.delete(datasetId);
       this.published.delete(datasetId);
       this.channel?.announce({ dataset: datasetId, highWater: 0 });
+      await this.refreshConsole();
       return { views };
     });
   }
@@ -144,6 +158,64 @@ export class BatchDispatcher {
     return this.serially(() => this.requireEngine().query(sql));
   }
 
+  /** Not queued behind recomputes: the console reads views cut at the published W, which a recompute moves only at its end. */
+  consoleQuery({ queryId, sql }: Req<'consoleQuery'>): Promise<Res<'consoleQuery'>> {
+    this.requireEngine();
+    return this.console.run(queryId, sql);
+  }
+
+  consoleCancel({ queryId }: Req<'consoleCancel'>): boolean {
+    return this.console.cancel(queryId);
+  }
+
+  consoleSchema(): Promise<Res<'consoleSchema'>> {
+    this.requireEngine();
+    return this.console.schema();
+  }
+
+  /** Reads the log, not the engine: an export runs beside recomputes and takes the log up to its end when it starts. */
+  async exportDataset({ exportId, datasetId, format }: Req<'exportDataset'>): Promise<Res<'exportDataset'>> {
+    const control = new AbortController();
+    this.exports.set(exportId, control);
+    try {
+      return await exportLog(this.log!, datasetId, format, {
+        signal: control.signal,
+        onProgress: (done, total) => this.emit({ type: 'export-progress', exportId, done, total }),
+      });
+    } finally {
+      this.exports.delete(exportId);
+    }
+  }
+
+  cancelExport({ exportId }: Req<'cancelExport'>): boolean {
+    const c = this.exports.get(exportId);
+    c?.abort();
+    return c !== undefined;
+  }
+
+  exportArrow({ ipc, format }: Req<'exportArrow'>): Promise<Res<'exportArrow'>> {
+    return exportArrowIpc(ipc, format);
+  }
+
+  exportColumns({ columns, format }: Req<'exportColumns'>): Promise<Res<'exportColumns'>> {
+    return exportColumns(columns, format);
+  }
+
+  /** Gives the console one view per dataset, cut at the W batch has published. */
+  private async refreshConsole(): Promise<void> {
+    const datasets = await this.log!.datasets();
+    await this.console.refreshTables(
+      datasets.map((d) => ({
+        id: d.id,
+        name: d.name,
+        createdAt: d.createdAt,
+        schema: d.schema,
+        w: this.published.get(d.id) ?? 0,
+        cacheTable: this.loaded.has(d.id) && (this.loaded.get(d.id) ?? 0) > 0 ? tableFor(d.id) : null,
+      })),
+    );
+  }
+
   async stats(): Promise<BatchStats> {
     const datasets: Record<string, DatasetBatchState> = {};
     for (const [id, loaded] of this.loaded) datasets[id] = { w: this.published.get(id) ?? 0, loaded };
@@ -173,8 +245,8 @@ export class BatchDispatcher {
     let eventsLoaded = 0;
 
     // Fix W for every dataset first, then load: views then all describe the same instant.
-    const ids = [...new Set(this.views.map((v) => v.dataset))];
-    const records = await Promise.all(ids.map((id) => log.dataset(id)));
+    // Every dataset, not only those with views: each is a table of the SQL console.
+    const records = await log.datasets();
     for (const ds of records) {
       if (!ds) continue;
       for (const v of this.views) {
@@ -217,6 +289,7 @@ export class BatchDispatcher {
       }
     }
     for (const [id, s] of Object.entries(datasets)) this.published.set(id, s.w);
+    await this.refreshConsole();
     const t2 = performance.now();
     return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
   }

@@ -11,13 +11,39 @@ import coiWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import type { RecordBatch, Table } from 'apache-arrow';
+import type { EngineSession } from '../BatchEngine';
 import { DuckDbEngineBase } from '../DuckDbEngineBase';
+import { emptyBatch } from '../emptyBatch';
+
+type Connection = Awaited<ReturnType<AsyncDuckDB['connect']>>;
+
+/** A query's result batch by batch as DuckDB produces them (a pending query), cancelled through `signal`. */
+async function* streamOn(conn: Connection, sql: string, signal?: AbortSignal, schemaIfEmpty = false): AsyncGenerator<RecordBatch> {
+  const cancel = () => void conn.cancelSent();
+  signal?.addEventListener('abort', cancel);
+  try {
+    const reader = await conn.send(sql, true);
+    let yielded = 0;
+    for await (const batch of reader) {
+      // Thrown, not a quiet end: a reader must never take a cancelled stream for the whole result.
+      if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
+      yielded++;
+      yield batch;
+    }
+    if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
+    // A result without rows still has columns to show.
+    if (yielded === 0 && schemaIfEmpty && reader.schema) yield emptyBatch(reader.schema);
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    if (signal?.aborted) await conn.cancelSent().catch(() => false);
+  }
+}
 
 export class DuckDbEngine extends DuckDbEngineBase {
   private constructor(
     readonly name: string,
     private readonly db: AsyncDuckDB,
-    private readonly conn: Awaited<ReturnType<AsyncDuckDB['connect']>>,
+    private readonly conn: Connection,
   ) {
     super();
   }
@@ -64,19 +90,20 @@ export class DuckDbEngine extends DuckDbEngineBase {
   async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
     // A connection per stream: a second pending query on one connection would end the first's result.
     const conn = await this.db.connect();
-    const cancel = () => void conn.cancelSent();
-    signal?.addEventListener('abort', cancel);
     try {
-      for await (const batch of await conn.send(sql, true)) {
-        // Thrown, not a quiet end: a reader must never take a cancelled stream for the whole file.
-        if (signal?.aborted) throw new DOMException('the query was cancelled', 'AbortError');
-        yield batch;
-      }
+      yield* streamOn(conn, sql, signal);
     } finally {
-      signal?.removeEventListener('abort', cancel);
-      if (signal?.aborted) await conn.cancelSent().catch(() => false);
       await conn.close().catch(() => undefined);
     }
+  }
+
+  async openSession(): Promise<EngineSession> {
+    const conn = await this.db.connect();
+    return {
+      run: async (sql) => (await conn.query(sql)).batches,
+      stream: (sql, signal) => streamOn(conn, sql, signal, true),
+      close: () => conn.close(),
+    };
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@ import type { DatasetSchema } from '../../protocol/schema';
 import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import type { QueryResult } from '../BatchEngine';
+import type { ConsoleBatch, ConsoleResult, ConsoleSchema } from '../console/consoleTypes';
+import type { ExportFormat, ExportResult } from '../export/exportData';
+import type { ViewColumn } from '../export/viewColumns';
 import type { NamedBlob } from '../files/types';
 import type { FilePreview, ImportPlan, ImportProgress, ImportResult } from '../import/importTypes';
 
@@ -58,6 +61,21 @@ export type BatchMethods = {
   renameDataset: { req: { datasetId: string; name: string }; res: null };
   /** Deletes a dataset from the log with its views; returns the ids of the views deleted. */
   deleteDataset: { req: { datasetId: string }; res: { views: string[] } };
+  /** Runs console SQL (read-only for datasets); the rows come first as `console-batch` events. */
+  consoleQuery: { req: { queryId: string; sql: string }; res: ConsoleResult };
+  consoleCancel: { req: { queryId: string }; res: boolean };
+  consoleSchema: { req: Record<string, never>; res: ConsoleSchema };
+  /** A dataset's log up to its end now, as a file (progress comes as `export-progress` events). */
+  exportDataset: { req: { exportId: string; datasetId: string; format: ExportFormat }; res: ExportResult };
+  cancelExport: { req: { exportId: string }; res: boolean };
+  /** A query result (Arrow IPC streams, one schema) as a file. */
+  exportArrow: { req: { ipc: Uint8Array[]; format: ExportFormat }; res: ExportResult };
+  /** A view's merged rows as a file. */
+  exportColumns: { req: { columns: ViewColumn[]; format: ExportFormat }; res: ExportResult };
 };
 
-export type BatchEvent = { type: 'log'; message: string } | { type: 'import-progress'; progress: ImportProgress };
+export type BatchEvent =
+  | { type: 'log'; message: string }
+  | { type: 'import-progress'; progress: ImportProgress }
+  | { type: 'console-batch'; batch: ConsoleBatch }
+  | { type: 'export-progress'; exportId: string; done: number; total: number };

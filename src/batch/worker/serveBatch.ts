@@ -1,13 +1,13 @@
 /** Serves the batch dispatcher's methods on a port: the worker's `self`, or a MessagePort in tests. */
-import { type PortLike, serveRpc } from '../../protocol/rpc';
+import { type PortLike, serveRpc, type TransferList } from '../../protocol/rpc';
 import type { BatchEngine } from '../BatchEngine';
 import { BatchDispatcher } from './BatchDispatcher';
 import type { BatchEvent, BatchMethods } from './protocol';
 
 /** `createFileEngine`: the engine that reads dropped CSV files (by default another `createEngine`). */
 export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngine>, createFileEngine: () => Promise<BatchEngine> = createEngine): BatchDispatcher {
-  let emit: (e: BatchEvent) => void = () => {};
-  const dispatcher = new BatchDispatcher(createEngine, (e) => emit(e), createFileEngine);
+  let emit: (e: BatchEvent, transfer?: TransferList) => void = () => {};
+  const dispatcher = new BatchDispatcher(createEngine, (e, transfer) => emit(e, transfer), createFileEngine);
   emit = serveRpc<BatchMethods, BatchEvent>(port, {
     init: (d) => dispatcher.init(d),
     setViews: (d) => dispatcher.setViews(d),
@@ -22,6 +22,13 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     cancelImport: (d) => dispatcher.cancelImport(d),
     renameDataset: (d) => dispatcher.renameDataset(d),
     deleteDataset: (d) => dispatcher.deleteDataset(d),
+    consoleQuery: (d) => dispatcher.consoleQuery(d),
+    consoleCancel: (d) => dispatcher.consoleCancel(d),
+    consoleSchema: () => dispatcher.consoleSchema(),
+    exportDataset: (d) => dispatcher.exportDataset(d),
+    cancelExport: (d) => dispatcher.cancelExport(d),
+    exportArrow: (d) => dispatcher.exportArrow(d),
+    exportColumns: (d) => dispatcher.exportColumns(d),
   });
   return dispatcher;
 }
