@@ -100,7 +100,7 @@ export class SqlConsole {
       if (this.state.queryId !== queryId) return;
       const cancelled = e instanceof Error && (e.name === 'AbortError' || /cancel|interrupt/i.test(e.message)) && this.cancelAsked === queryId;
       const message = errorText(e);
-      this.set(cancelled ? { status: 'cancelled', error: null } : { status: 'failed', error: message, refused: e instanceof Error && e.name === REFUSED });
+      this.set(cancelled ? { status: 'cancelled', error: /temporary/.test(message) ? message : null } : { status: 'failed', error: message, refused: e instanceof Error && e.name === REFUSED });
       entry = { rows: null, error: cancelled ? 'cancelled' : message };
     }
     await this.history?.add({ sql, at: Date.now(), ms: performance.now() - startedAt, ...entry }).catch(() => undefined);

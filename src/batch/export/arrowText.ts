@@ -78,8 +78,15 @@ export function columnText(vector: Vector): (row: number) => string | null {
   let k = 0; // the chunk of the last row asked: rows usually come in order
   return (row) => {
     if (row < starts[k]! || row >= starts[k]! + vector.data[k]!.length) {
-      k = 0;
-      while (k < starts.length - 1 && row >= starts[k + 1]!) k++;
+      // A jump (the grid scrolled): binary search for the last chunk starting at or before the row.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= row) lo = mid;
+        else hi = mid - 1;
+      }
+      k = lo;
     }
     return chunks[k]!(row - starts[k]!);
   };

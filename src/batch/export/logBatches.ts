@@ -64,7 +64,7 @@ function flatUtf8(chunks: readonly Data[]): { offsets: Int32Array; bytes: Uint8A
   for (const c of chunks) {
     const o = c.valueOffsets as Int32Array;
     parts.push((c.values as Uint8Array).subarray(o[0]!, o[c.length]!));
-    for (let i = 0; i < c.length; i++) offsets[++k] = (at += o[i + 1]! - o[i]!);
+    for (let i = 0; i < c.length; i++) offsets[++k] = at += o[i + 1]! - o[i]!;
   }
   const bytes = new Uint8Array(at);
   let pos = 0;

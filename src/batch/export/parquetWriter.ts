@@ -48,7 +48,8 @@ function checkWritable(pw: ParquetWasm, batch: RecordBatch): void {
   for (const f of probe.schema.fields) {
     const single = probe.select([f.name]);
     const e = tryWrite(pw, single);
-    if (e) throw new Error(`column ${JSON.stringify(f.name)} (${arrowTypeName(f.type)}) cannot be written as Parquet (${reasonOf(e)}); CAST it to another type in the query, or export CSV`, { cause: e });
+    if (e)
+      throw new Error(`column ${JSON.stringify(f.name)} (${arrowTypeName(f.type)}) cannot be written as Parquet (${reasonOf(e)}); CAST it to another type in the query, or export CSV`, { cause: e });
   }
   throw new Error(`this table cannot be written as Parquet (${reasonOf(failure)}); export CSV instead`, { cause: failure });
 }

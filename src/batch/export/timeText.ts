@@ -72,8 +72,16 @@ export function dateOfDays(days: number): string {
   return `${year}-${pad2(m)}-${pad2(d)}`;
 }
 
+// Neighbouring timestamps (a log in time order) mostly share their day: its text is made once per run.
+let lastDays = Number.NaN;
+let lastDate = '';
+
 /** YYYY-MM-DD HH:MM:SS[.fff] of `secs` seconds since the epoch and `frac` units past them. */
 export function timestampText(secs: number, frac: number, unit: number): string {
   const days = Math.floor(secs / 86_400);
-  return `${dateOfDays(days)} ${timeOfDayText(secs - days * 86_400, frac, unit)}`;
+  if (days !== lastDays) {
+    lastDays = days;
+    lastDate = dateOfDays(days);
+  }
+  return `${lastDate} ${timeOfDayText(secs - days * 86_400, frac, unit)}`;
 }

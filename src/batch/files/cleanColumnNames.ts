@@ -38,7 +38,7 @@ export function cleanColumnNames(names: readonly string[]): CleanNames {
       note = `column ${i + 1} has no name: named ${JSON.stringify(chosen)}`;
     } else if (RESERVED.has(folded)) {
       for (let n = 1; !free((chosen = `${name}_${n}`)); n++);
-      note = `${JSON.stringify(name)} is a name the log keeps for itself: renamed ${JSON.stringify(chosen)}`;
+      note = reservedNote(name, chosen);
     } else if (used.has(folded)) {
       for (let n = 2; !free((chosen = `${name}_${n}`)); n++);
       note = `${JSON.stringify(name)} repeats an earlier column's name (names ignore case): renamed ${JSON.stringify(chosen)}`;
@@ -49,4 +49,23 @@ export function cleanColumnNames(names: readonly string[]): CleanNames {
     if (note) notes.push(note);
   });
   return { names: out, notes, columnNotes };
+}
+
+/** The note on a column renamed because the log keeps its name (`seq`, `ts`) for itself. */
+export function reservedNote(name: string, chosen: string): string {
+  return `${JSON.stringify(name)} is a name the log keeps for itself: renamed ${JSON.stringify(chosen)}`;
+}
+
+/**
+ * A file column named `ts` (any case) holding dates or times: most likely the event time of a log
+ * exported from here, so the import suggests it as the event time, and when it is chosen it
+ * becomes the events' own `ts` instead of a field. Otherwise it stays a field (renamed, as above).
+ */
+export function isLogTimeColumn(column: { sourceName: string; type: string }): boolean {
+  return column.sourceName.toLowerCase() === 'ts' && (column.type === 'timestamp' || column.type === 'date');
+}
+
+/** The preview's note on a column that isLogTimeColumn. */
+export function logTimeNote(column: { sourceName: string; name: string }): string {
+  return `${JSON.stringify(column.sourceName)} is taken as the event time: as such it becomes the events' own ts and is not kept as a field; with another event time it is kept as ${JSON.stringify(column.name)}`;
 }

@@ -107,6 +107,24 @@ describe('FileImporter', () => {
     expect(ts[0]).toBeGreaterThanOrEqual(before);
   });
 
+  it("takes a time column named ts as the events' own ts, not a field; another event time keeps it as ts_1", async () => {
+    const { importer, log } = setup();
+    const text = 'TS,when,v\n2024-01-01 00:00:00,2023-01-01 00:00:00,1\n2024-01-02 00:00:00,2023-01-02 00:00:00,2\n';
+    const p = await importer.preview(namedBlob('t.csv', text));
+    expect(p.suggestedEventTime).toBe('TS_1');
+    expect(p.fields[0]!.note).toBe('"TS" is taken as the event time: as such it becomes the events\' own ts and is not kept as a field; with another event time it is kept as "TS_1"');
+    expect(p.notes.filter((n) => n.includes('"TS"'))).toEqual([p.fields[0]!.note]);
+    const r = await importer.run(namedBlob('t.csv', text), plan({ eventTime: 'TS_1' }), () => {});
+    expect(r.schema.fields.map((f) => f.name)).toEqual(['when', 'v']);
+    expect((await logged(log, r.datasetId))[0]!.batch.ts).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2)]);
+    const other = await importer.run(namedBlob('t.csv', text), plan({ eventTime: 'when', target: { kind: 'new', name: 'other' } }), () => {});
+    expect(other.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['TS_1:timestamp', 'when:timestamp', 'v:integer']);
+    // A ts column that holds no times is only renamed.
+    const plain = await importer.preview(namedBlob('p.csv', 'ts,when\nabc,2024-01-01 00:00:00\n'));
+    expect(plain.suggestedEventTime).toBe('when');
+    expect(plain.fields[0]).toMatchObject({ name: 'ts_1', type: 'text', note: '"ts" is a name the log keeps for itself: renamed "ts_1"' });
+  });
+
   it('a bad file appends nothing and says why, naming the file', async () => {
     const { importer, log } = setup();
     const cases: [string, string | Uint8Array, RegExp][] = [

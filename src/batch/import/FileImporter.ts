@@ -12,6 +12,7 @@ import type { DatasetSchema, FieldDef } from '../../protocol/schema';
 import { schemaFit } from '../../protocol/schemaFit';
 import { valueText } from '../../protocol/valueText';
 import type { BatchEngine } from '../BatchEngine';
+import { isLogTimeColumn, logTimeNote, reservedNote } from '../files/cleanColumnNames';
 import { detectFile } from '../files/detectFormat';
 import { FileProblem, isAbortError } from '../files/FileProblem';
 import { openFileReader } from '../files/openFileReader';
@@ -101,8 +102,15 @@ export class FileImporter {
       const rows = Array.from({ length: Math.min(PREVIEW_ROWS, n) }, (_, r) => fields.map((f, i) => (cols[i]![r] === null ? null : valueText(f.type, cols[i]![r]))));
       const lowCardinality = lowCardinalityOf(fields, sample);
       const times = fields.filter((f) => f.type === 'timestamp' || f.type === 'date');
-      const suggested = times.find((f) => TIME_NAME.test(f.name)) ?? times.find((f) => f.type === 'timestamp') ?? times[0];
-      const notes = [...(reader.notes ?? [])];
+      const logTime = fields.find(isLogTimeColumn);
+      const suggested = logTime ?? times.find((f) => TIME_NAME.test(f.name)) ?? times.find((f) => f.type === 'timestamp') ?? times[0];
+      // The reader says the `ts` column was renamed; as the suggested event time it is not kept at all.
+      const renamed = logTime ? reservedNote(logTime.sourceName, logTime.name) : null;
+      const notes = (reader.notes ?? []).filter((n) => n !== renamed);
+      if (logTime) {
+        logTime.note = [logTimeNote(logTime), ...(logTime.note ?? '').split('; ').filter((n) => n && n !== renamed)].join('; ');
+        notes.unshift(logTimeNote(logTime));
+      }
       if (detected.format === 'csv' || detected.format === 'tsv') notes.push('Empty fields become empty (NULL) values; the words NULL and None are kept as text.');
       return {
         fileName: file.name,
@@ -142,14 +150,17 @@ export class FileImporter {
       const timeType = timeIndex >= 0 ? fileFields[timeIndex]!.type : null;
       if (plan.eventTime !== null && timeType !== 'timestamp' && timeType !== 'date')
         throw new FileProblem(file.name, `has no date or time column ${JSON.stringify(plan.eventTime)} to take event times from`);
+      // The file columns that become fields (by index): all but a `ts` taken as the event time.
+      const kept = fileFields.map((_, i) => i).filter((i) => i !== timeIndex || !isLogTimeColumn(reader!.schema[i]!));
+      const keptFields = kept.map((i) => fileFields[i]!);
       let schema: DatasetSchema;
       let sources: number[];
       let widen: boolean[];
       let created = false;
       if (plan.target.kind === 'new') {
-        schema = { fields: fileFields };
-        sources = fileFields.map((_, i) => i);
-        widen = fileFields.map(() => false);
+        schema = { fields: keptFields };
+        sources = kept;
+        widen = kept.map(() => false);
         const taken = new Set((await db.datasets.toArray()).map((d) => d.id));
         datasetId = datasetIdFor(plan.target.name, taken);
         await beginImport(db, plan.importId, { datasetId, create: { name: plan.target.name.trim() || file.name, schema } });
@@ -160,9 +171,10 @@ export class FileImporter {
         if (!ds) throw new Error(`the dataset ${datasetId} no longer exists`);
         // Staging holds the dataset for the import's duration; a live stream's appends must not wait on a file.
         if ((ds.origin ?? 'stream') !== 'file') throw new FileProblem(file.name, `cannot go into ${ds.name}: a live stream feeds it; import it as a dataset of its own`);
-        const fit = schemaFit(ds.schema, fileFields);
+        const fit = schemaFit(ds.schema, keptFields);
         if (fit.problems.length > 0) throw new FileProblem(file.name, `does not fit the dataset ${ds.name}: ${fit.problems.join('; ')}`);
-        ({ sources, widen } = fit);
+        sources = fit.sources.map((k) => (k < 0 ? k : kept[k]!));
+        widen = fit.widen;
         schema = ds.schema;
         await beginImport(db, plan.importId, { datasetId });
       }

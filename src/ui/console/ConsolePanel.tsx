@@ -61,7 +61,7 @@ function Summary({ state }: { state: ConsoleState }) {
   const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   let text: string;
   if (state.status === 'running') text = `Running… ${fmtInt(state.rows)} rows so far`;
-  else if (state.status === 'cancelled') text = `Cancelled: ${fmtInt(state.rows)} rows arrived before it stopped`;
+  else if (state.status === 'cancelled') text = `Cancelled: ${fmtInt(state.rows)} rows arrived before it stopped${state.error ? ` (${state.error.replace(/^the query was cancelled; /, '')})` : ''}`;
   else if (state.status === 'failed') return null;
   else {
     const r = state.result!;
@@ -91,8 +91,8 @@ export function ConsolePanel() {
   });
 
   const run = useCallback(
-    (sql?: string) => {
-      const text = sql ?? editor.current?.runnable() ?? '';
+    (sql?: string, all = false) => {
+      const text = sql ?? editor.current?.runnable(all) ?? '';
       setActive(null);
       setChart(false);
       setCopied(null);
@@ -113,7 +113,7 @@ export function ConsolePanel() {
   const plan = chartPlan(state.columns);
   const running = state.status === 'running';
   return (
-    <section className="console" aria-label="SQL console" data-testid="console">
+    <section className="console" aria-label="SQL console" data-testid="console" data-query={state.queryId ?? ''} data-status={state.status}>
       <div className="console-main">
         <div className="card">
           <div className="card-head">
@@ -123,7 +123,7 @@ export function ConsolePanel() {
           <SqlEditor
             initial={storedText()}
             schema={schema.data ?? null}
-            onRun={() => run()}
+            onRun={(all) => run(undefined, all)}
             onChange={(t) => {
               try {
                 localStorage.setItem(TEXT_KEY, t);
@@ -136,10 +136,10 @@ export function ConsolePanel() {
             }}
           />
           <div className="console-actions">
-            <button type="button" className="primary" data-testid="console-run" onClick={() => run()} disabled={snap.phase === 'starting'}>
+            <button type="button" className="primary" data-testid="console-run" onClick={() => run(undefined, true)} disabled={snap.phase === 'starting'}>
               Run
             </button>
-            <span className="muted small">Ctrl+Enter runs the selection, or the statement at the cursor</span>
+            <span className="muted small">Run: the selection or everything · Ctrl+Enter: the statement at the cursor</span>
             <button type="button" data-testid="console-cancel" disabled={!running} onClick={() => runControl('console-cancel', 'Cancelling', () => pipeline.console.cancel())}>
               Cancel
             </button>

@@ -17,7 +17,7 @@ function Tables({ schema, onUse }: { schema: ConsoleSchema | null; onUse: (sql: 
   return (
     <ul className="console-tables" data-testid="console-tables">
       {all.map((t) => (
-        <li key={`${t.temp}:${t.name}`}>
+        <li key={`${t.temp}:${t.name}`} data-testid="console-table-item" data-name={t.name} data-rows={t.temp ? undefined : t.w} data-temp={t.temp}>
           <details>
             <summary>
               <span className="table-name" data-testid="console-table">

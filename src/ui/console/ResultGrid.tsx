@@ -218,6 +218,8 @@ export function ResultGrid({
                     role="gridcell"
                     aria-selected={isActive}
                     className={`grid-cell${numeric ? ' num' : ''}${isActive ? ' active' : ''}`}
+                    data-value={text ?? undefined}
+                    data-null={text === null ? '' : undefined}
                     onClick={() => onActive({ row: index, col })}
                   >
                     {text === null ? <span className="null-value">NULL</span> : numeric ? withSeparators(text) : text}

@@ -1,7 +1,7 @@
 /**
  * The console's editor: CodeMirror 6 with SQL highlighting and completion of the live schema
  * (dataset tables, their columns, the console's temporary tables). Ctrl/Cmd+Enter runs the
- * selection, or else the statement under the cursor. Tab leaves the editor (keyboard users must be
+ * selection, or else the statement under the cursor; Shift+Ctrl/Cmd+Enter (and the Run button) all of it. Tab leaves the editor (keyboard users must be
  * able to get out of it); the content is a textbox labelled "SQL".
  */
 import { autocompletion, type Completion } from '@codemirror/autocomplete';
@@ -38,8 +38,8 @@ function completions(schema: ConsoleSchema | null): SQLNamespace {
 }
 
 export interface SqlEditorHandle {
-  /** The text to run: the selection, or the statement under the cursor. */
-  runnable(): string;
+  /** The text to run: the selection, or else the statement under the cursor (`all`: the whole text). */
+  runnable(all?: boolean): string;
   text(): string;
   setText(text: string): void;
   focus(): void;
@@ -54,7 +54,8 @@ export function SqlEditor({
 }: {
   initial: string;
   schema: ConsoleSchema | null;
-  onRun: () => void;
+  /** `all`: run the whole text rather than the statement under the cursor. */
+  onRun: (all: boolean) => void;
   onChange: (text: string) => void;
   handle: (h: SqlEditorHandle | null) => void;
 }) {
@@ -87,7 +88,14 @@ export function SqlEditor({
               {
                 key: 'Mod-Enter',
                 run: () => {
-                  run.current();
+                  run.current(false);
+                  return true;
+                },
+              },
+              {
+                key: 'Shift-Mod-Enter',
+                run: () => {
+                  run.current(true);
                   return true;
                 },
               },
@@ -105,12 +113,12 @@ export function SqlEditor({
     });
     view.current = v;
     handle({
-      runnable: () => {
+      runnable: (all = false) => {
         const s = v.state;
         const sel = s.selection.main;
         if (!sel.empty) return s.sliceDoc(sel.from, sel.to);
         const doc = s.doc.toString();
-        return statementAt(doc, sel.head)?.text ?? doc;
+        return all ? doc : (statementAt(doc, sel.head)?.text ?? doc);
       },
       text: () => v.state.doc.toString(),
       setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text }, selection: { anchor: text.length } }),
