@@ -177,7 +177,7 @@ test('hostile names work as names; a dataset exported as Parquet comes back with
   await expect(page.getByTestId(`dataset-${id}-saved`)).toContainText('300 rows');
   const bytes = readFileSync((await download.path())!);
   await addFiles(page, [{ name: 'sales-copy.parquet', bytes }]);
-  const copyId = await importFile(page, 'sales-copy.parquet', { eventTime: 'ts', name: 'sales copy' });
+  const copyId = await importFile(page, 'sales-copy.parquet', { eventTime: 'ts_1', name: 'sales copy' });
   await expectDataset(page, copyId, expectedSales(rows));
 
   // The same SELECT results, types included: compared as the console copies them (TSV).
