@@ -4,6 +4,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { createServer } from '../server/createServer';
+import { consoleOnLog } from './consoleScenarios';
 import type { StreamStats } from '../src/protocol/stream';
 import { percentile } from './stats';
 
@@ -68,6 +69,10 @@ export interface PipelineRun {
   reloadMs: number;
   wasmMemoryMb: number;
   jsHeapMb: number;
+  /** Reload until the SQL console answers over the whole log. */
+  queryableMs: number;
+  /** Group-bys over the whole log from the console (wall time, three in a row). */
+  groupByMs: number[];
 }
 
 /**
@@ -138,7 +143,8 @@ export async function pipelineRun(browser: Browser, distDir: string, events: num
     await cdp.send('Performance.enable');
     const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
     const jsHeapMb = (metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 1048576;
-    return { ingestEventsPerS, longestTaskMs, longestWaitMs, recomputeMs, reloadMs, wasmMemoryMb, jsHeapMb };
+    const { queryableMs, groupByMs } = await consoleOnLog(page, total);
+    return { ingestEventsPerS, longestTaskMs, longestWaitMs, recomputeMs, reloadMs, wasmMemoryMb, jsHeapMb, queryableMs, groupByMs };
   } finally {
     await context.close();
     await server.close();

@@ -68,7 +68,7 @@ function Summary({ state }: { state: ConsoleState }) {
     text = `${fmtInt(r.rows)} row${r.rows === 1 ? '' : 's'} in ${secs(r.ms)}${state.firstRowsMs !== null && r.rows > 0 ? ` (first rows after ${secs(state.firstRowsMs)})` : ''}${r.statements > 1 ? ` · ${r.statements} statements, the last one shown` : ''}`;
   }
   return (
-    <p className="result-summary" data-testid="result-summary" data-status={state.status} data-rows={state.rows} role="status">
+    <p className="result-summary" data-testid="result-summary" data-status={state.status} data-rows={state.rows} data-ms={state.result?.ms ?? ''} data-first-ms={state.firstRowsMs ?? ''} role="status">
       {text}
       {state.result?.truncated ? ` · stopped at ${state.result.truncated}: narrow the query or export it` : ''}
     </p>

@@ -38,7 +38,7 @@ function columnWidth(c: ConsoleColumn, col: number, sample: (col: number) => str
   const numeric = isNumericType(c.type);
   const longest = sample(col).reduce((m, t) => Math.max(m, (numeric ? withSeparators(t) : t).length), 4);
   const base = isTimeType(c.type) ? 190 : c.type === 'BOOLEAN' ? 80 : numeric ? 90 : 140;
-  return Math.min(420, Math.max(base, c.name.length * 8 + 24, c.type.length * 7 + 24, longest * 7.5 + 20));
+  return Math.min(420, Math.max(base, c.name.length * 8 + 24, c.type.length * 7 + 24, longest * 8 + 24));
 }
 
 export interface GridCell {
