@@ -73,6 +73,8 @@ export interface PipelineRun {
   queryableMs: number;
   /** Group-bys over the whole log from the console (wall time, three in a row). */
   groupByMs: number[];
+  firstRecomputeMs: number;
+  firstLoadMs: number;
 }
 
 /**
@@ -143,8 +145,7 @@ export async function pipelineRun(browser: Browser, distDir: string, events: num
     await cdp.send('Performance.enable');
     const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
     const jsHeapMb = (metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 1048576;
-    const { queryableMs, groupByMs } = await consoleOnLog(page, total);
-    return { ingestEventsPerS, longestTaskMs, longestWaitMs, recomputeMs, reloadMs, wasmMemoryMb, jsHeapMb, queryableMs, groupByMs };
+    return { ingestEventsPerS, longestTaskMs, longestWaitMs, recomputeMs, reloadMs, wasmMemoryMb, jsHeapMb, ...(await consoleOnLog(page, total)) };
   } finally {
     await context.close();
     await server.close();

@@ -77,6 +77,7 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
         title={`${s.batch.recomputes} recomputes; the last loaded ${fmtInt(s.batch.lastEventsLoaded)} new events from the log in ${fmtDuration(s.batch.lastLoadMs)}`}
       />
       <span hidden data-testid="status-recompute-ms" data-value={s.batch.lastDurationMs ?? ''} />
+      <span hidden data-testid="status-recompute-load-ms" data-value={s.batch.lastLoadMs ?? ''} />
       <Stat
         label="DuckDB memory"
         value={s.batch.memoryBytes === null ? '–' : `${fmtNumber(s.batch.memoryBytes / 1048576)} MB`}
