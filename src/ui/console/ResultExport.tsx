@@ -7,7 +7,6 @@ export function ResultExport({ state }: { state: ConsoleState }) {
   const pipeline = usePipeline();
   return (
     <>
-      <span className="muted small">Export:</span>
       <ExportButtons control="result" what="the result" disabled={state.status === 'running' || state.ipc.length === 0} run={{ start: (format) => pipeline.exports.query(state.ipc, format) }} />
     </>
   );

@@ -34,6 +34,9 @@ export function ExportButtons({ control, what, run, disabled = false }: { contro
     });
   return (
     <span className="export-menu" data-testid={`${control}-export`}>
+      <span className="muted small" aria-hidden="true">
+        Export
+      </span>
       <button type="button" disabled={disabled || busy !== null} onClick={() => go('csv')} aria-label={`Export ${what} as CSV`} data-testid={`${control}-csv`}>
         CSV
       </button>
