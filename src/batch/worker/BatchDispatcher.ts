@@ -15,7 +15,7 @@ import { deleteDataset, renameDataset } from '../../log/datasetAdmin';
 import { recoverImports } from '../../log/fileImport';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
-import { exportArrowIpc, exportColumns, exportLog } from '../export/exportData';
+import { ExportJobs } from '../export/ExportJobs';
 import type { TransferList } from '../../protocol/rpc';
 
 type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
@@ -31,7 +31,6 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
-  private readonly exports = new Map<string, AbortController>();
   private channel: AppendChannel | null = null;
   private fileEngine: Promise<BatchEngine> | null = null;
   private readonly importer = new FileImporter(
@@ -41,6 +40,11 @@ export class BatchDispatcher {
     (dataset, highWater) => this.channel?.announce({ dataset, highWater }),
   );
 
+  /** Exports read the log, not the engine: they run beside recomputes, each up to the log's end when it starts. */
+  readonly exports = new ExportJobs(
+    () => this.log!,
+    (exportId, done, total) => this.emit({ type: 'export-progress', exportId, done, total }),
+  );
   /** The SQL console: dataset views in the engine, and the person's queries on a connection of their own. */
   private readonly console = new ConsoleRunner(
     () => this.requireEngine(),
@@ -171,34 +175,6 @@ export class BatchDispatcher {
   consoleSchema(): Promise<Res<'consoleSchema'>> {
     this.requireEngine();
     return this.console.schema();
-  }
-
-  /** Reads the log, not the engine: an export runs beside recomputes and takes the log up to its end when it starts. */
-  async exportDataset({ exportId, datasetId, format }: Req<'exportDataset'>): Promise<Res<'exportDataset'>> {
-    const control = new AbortController();
-    this.exports.set(exportId, control);
-    try {
-      return await exportLog(this.log!, datasetId, format, {
-        signal: control.signal,
-        onProgress: (done, total) => this.emit({ type: 'export-progress', exportId, done, total }),
-      });
-    } finally {
-      this.exports.delete(exportId);
-    }
-  }
-
-  cancelExport({ exportId }: Req<'cancelExport'>): boolean {
-    const c = this.exports.get(exportId);
-    c?.abort();
-    return c !== undefined;
-  }
-
-  exportArrow({ ipc, format }: Req<'exportArrow'>): Promise<Res<'exportArrow'>> {
-    return exportArrowIpc(ipc, format);
-  }
-
-  exportColumns({ columns, format }: Req<'exportColumns'>): Promise<Res<'exportColumns'>> {
-    return exportColumns(columns, format);
   }
 
   /** Gives the console one view per dataset, cut at the W batch has published. */

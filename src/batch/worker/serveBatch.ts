@@ -25,10 +25,10 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     consoleQuery: (d) => dispatcher.consoleQuery(d),
     consoleCancel: (d) => dispatcher.consoleCancel(d),
     consoleSchema: () => dispatcher.consoleSchema(),
-    exportDataset: (d) => dispatcher.exportDataset(d),
-    cancelExport: (d) => dispatcher.cancelExport(d),
-    exportArrow: (d) => dispatcher.exportArrow(d),
-    exportColumns: (d) => dispatcher.exportColumns(d),
+    exportDataset: (d) => dispatcher.exports.dataset(d),
+    cancelExport: (d) => dispatcher.exports.cancel(d),
+    exportArrow: (d) => dispatcher.exports.arrow(d),
+    exportColumns: (d) => dispatcher.exports.columns(d),
   });
   return dispatcher;
 }
