@@ -182,15 +182,15 @@ export class EventLog {
   }
 
   /**
-   * The segments holding seqs `1..uptoSeq` (never past the high-water mark), in seq order, a page
+   * The segments holding seqs `afterSeq+1..uptoSeq` (never past the high-water mark), in seq order, a page
    * of about `maxBytesPerPage` at a time (at least one segment), each page read in its own
    * transaction: an export of 10M events never holds more than a page. A compaction between pages
    * may merge segments already yielded with later ones, so a page's first segment can start before
    * the seq the last page ended at, and the last one can extend past `uptoSeq`: callers skip seqs
    * they have seen and stop at `uptoSeq`. A dataset deleted meanwhile ends the pages early.
    */
-  async *segmentPages(datasetId: string, uptoSeq: number, maxBytesPerPage = 16 * 1024 ** 2): AsyncGenerator<SegmentRecord[]> {
-    let next = 1;
+  async *segmentPages(datasetId: string, uptoSeq: number, maxBytesPerPage = 16 * 1024 ** 2, afterSeq = 0): AsyncGenerator<SegmentRecord[]> {
+    let next = afterSeq + 1;
     while (next <= uptoSeq) {
       const from = next;
       const page = await this.db.transaction('r', this.db.datasets, this.db.segments, async () => {

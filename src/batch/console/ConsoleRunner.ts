@@ -34,12 +34,26 @@ function toIpc(batches: RecordBatch[]): Uint8Array {
   return writer.toUint8Array(true);
 }
 
+/**
+ * DuckDB's advice for a time-zone function (install ICU, turn autoinstall on) cannot be followed
+ * here: the build is offline and the console refuses INSTALL and SET. Say what works instead.
+ */
+function plainer(e: unknown): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/\bicu\b/i.test(message)) return e;
+  const first = message.split('\n')[0] ?? message;
+  return new Error(
+    `${first}\nTime-zone functions (current_date, AT TIME ZONE, arithmetic on now()) need DuckDB's ICU extension, which this offline build does not have. Times here are UTC: use now()::TIMESTAMP, e.g. now()::TIMESTAMP - INTERVAL 1 HOUR, or now()::TIMESTAMP::DATE for today.`,
+  );
+}
+
 export class ConsoleRunner {
   private session: Promise<EngineSession> | null = null;
   private tables: ConsoleTable[] = [];
   /** View names currently in the engine, by dataset id (a rename drops the old one). */
   private readonly viewNames = new Map<string, string>();
   private readonly running = new Map<string, AbortController>();
+  private sessionQueue: Promise<unknown> = Promise.resolve();
   /** The console's temporary objects as last seen (named if a cancel loses them). */
   private tempNames: string[] = [];
 
@@ -68,8 +82,23 @@ export class ConsoleRunner {
     this.tables = tables;
   }
 
+  /**
+   * Everything that touches the console's connection, one at a time: a second statement on a
+   * DuckDB-WASM connection ends the result the first is still streaming, quietly (a schema refresh
+   * during a 3M-row result cut it to 57,344 rows that looked complete).
+   */
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.sessionQueue.then(job, job);
+    this.sessionQueue = run.catch(() => undefined);
+    return run;
+  }
+
   /** The tables and the console's temporary objects, for the editor's completion. */
-  async schema(): Promise<ConsoleSchema> {
+  schema(): Promise<ConsoleSchema> {
+    return this.exclusive(() => this.readSchema());
+  }
+
+  private async readSchema(): Promise<ConsoleSchema> {
     const session = await this.openSession();
     const rows = await session.run(`SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' ORDER BY table_name, column_index`);
     const temp = new Map<string, { name: string; type: string }[]>();
@@ -91,20 +120,27 @@ export class ConsoleRunner {
   }
 
   /** Runs each statement after the guard; the last one's result streams to the page. */
-  async run(queryId: string, sql: string): Promise<ConsoleResult> {
-    const t0 = performance.now();
+  run(queryId: string, sql: string): Promise<ConsoleResult> {
     const statements = splitStatements(sql);
-    if (statements.length === 0) throw refused('There is no statement to run.');
+    if (statements.length === 0) return Promise.reject(refused('There is no statement to run.'));
     const control = new AbortController();
+    // Cancellable while it waits its turn, too.
     this.running.set(queryId, control);
+    return this.exclusive(() => this.runStatements(queryId, sql, statements, control));
+  }
+
+  private async runStatements(queryId: string, sql: string, statements: { text: string }[], control: AbortController): Promise<ConsoleResult> {
+    const t0 = performance.now();
     const covers = this.covers(sql);
     try {
       const session = await this.openSession();
       for (let i = 0; i < statements.length; i++) {
         const text = statements[i]!.text;
         const verdict = checkConsoleSql(text, await this.guardContext(session));
-        if (!verdict.ok)
-          throw refused(statements.length > 1 ? `Statement ${i + 1} of ${statements.length}: ${verdict.message}${i > 0 ? ` (the ${i === 1 ? 'first' : `first ${i}`} ran)` : ''}` : verdict.message);
+        if (!verdict.ok) {
+          const ran = i === 0 ? '' : i === 1 ? ' Statement 1 ran.' : ` Statements 1 to ${i} ran.`;
+          throw refused(statements.length > 1 ? `Statement ${i + 1} of ${statements.length} was not run: ${verdict.message}${ran}` : verdict.message);
+        }
         if (control.signal.aborted) throw new DOMException('the query was cancelled', 'AbortError');
         if (i < statements.length - 1) await session.run(text);
         else {
@@ -114,7 +150,7 @@ export class ConsoleRunner {
       }
       throw new Error('unreachable');
     } catch (e) {
-      if (!control.signal.aborted) throw e;
+      if (!control.signal.aborted) throw plainer(e);
       const lost = this.abandonSession();
       throw new DOMException(
         lost.length === 0

@@ -131,6 +131,21 @@ describe('SQL console', () => {
     expect(multi.result.statements).toBe(2);
   });
 
+  it('says what to use instead of a time-zone function, and runs what it suggests', async () => {
+    const { run } = await setup();
+    await expect(run('SELECT current_date')).rejects.toThrow(/ICU extension, which this offline build does not have/);
+    const { rows } = await run('SELECT now()::TIMESTAMP - INTERVAL 1 HOUR < now()::TIMESTAMP AS ok, typeof(now()::TIMESTAMP::DATE) AS d');
+    expect(rows).toEqual([['true', 'DATE']]);
+  });
+
+  it('runs the schema read and queries one at a time on the console connection', async () => {
+    const { run, d } = await setup();
+    const [a, schema, b] = await Promise.all([run('SELECT count(*) FROM sales'), d.consoleSchema(), run('SELECT 2 AS two')]);
+    expect(a.result.rows).toBe(1);
+    expect(schema.tables.map((t) => t.name).sort()).toEqual([HOSTILE, 'sales']);
+    expect(b.result.columns).toEqual([{ name: 'two', type: 'INTEGER' }]);
+  });
+
   it('renames and deletes move the tables with the datasets', async () => {
     const { run, d } = await setup();
     await d.renameDataset({ datasetId: 'sales', name: 'Orders 2024' });

@@ -235,7 +235,8 @@ export class BatchDispatcher {
       const w = ds.highWater;
       const table = tableFor(ds.id);
       let loaded = this.loaded.get(ds.id) ?? 0;
-      for (const seg of await log.segmentsOverlapping(ds.id, loaded, w)) {
+      for await (const seg of prefetched(log.segmentPages(ds.id, w, LOAD_PAGE_BYTES, loaded))) {
+        if (seg.lastSeq <= loaded) continue; // compacted between pages with what is loaded already
         if (seg.firstSeq > loaded + 1) throw new Error(`log for ${ds.id} has a hole before seq ${seg.firstSeq}`);
         // Compaction may have merged segments across `loaded` or `w`: load just the part in range.
         const before = loaded;
@@ -268,6 +269,25 @@ export class BatchDispatcher {
     await this.refreshConsole();
     const t2 = performance.now();
     return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
+  }
+}
+
+/**
+ * The log is read into the engine a page at a time, the next page read from IndexedDB while this
+ * one is inserted: a reload of 10M events held ~0.5 GB of segments at once before, and waited for
+ * all of them before inserting the first.
+ */
+const LOAD_PAGE_BYTES = 32 * 1024 ** 2;
+
+async function* prefetched<T>(pages: AsyncGenerator<T[]>): AsyncGenerator<T> {
+  let next = pages.next();
+  for (;;) {
+    const page = await next;
+    if (page.done) return;
+    next = pages.next();
+    // A rejected read-ahead is seen when it is awaited; until then it must not count as unhandled.
+    next.catch(() => undefined);
+    yield* page.value;
   }
 }
 

@@ -148,7 +148,7 @@ export function ConsolePanel() {
           </div>
           {state.status === 'failed' && (
             <div className={`console-error${state.refused ? ' refused' : ''}`} role="alert" data-testid="console-error" data-refused={state.refused}>
-              <strong>{state.refused ? 'Not run: ' : 'DuckDB: '}</strong>
+              <strong>{state.refused ? 'Refused: ' : 'DuckDB: '}</strong>
               <span className="pre">{state.error}</span>
             </div>
           )}

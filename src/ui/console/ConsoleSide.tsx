@@ -111,7 +111,7 @@ export function ConsoleSide({ schema, onUse, onRun, current }: { schema: Console
                 {q.sql.length > 120 ? `${q.sql.slice(0, 120)}…` : q.sql}
               </button>
               <span className="muted small">
-                {timeOfDay.format(q.at)} · {q.error === null ? `${fmtInt(q.rows ?? 0)} rows` : q.error === 'cancelled' ? 'cancelled' : 'failed'}
+                {timeOfDay.format(q.at)} · {q.error === null ? `${fmtInt(q.rows ?? 0)} row${q.rows === 1 ? '' : 's'}` : q.error === 'cancelled' ? 'cancelled' : 'failed'}
               </span>{' '}
               <button type="button" className="small-btn" aria-label="Run again" onClick={() => onRun(q.sql)}>
                 Run
