@@ -274,8 +274,8 @@ export class BatchDispatcher {
 
 /**
  * The log is read into the engine a page at a time, the next page read from IndexedDB while this
- * one is inserted: a reload of 10M events held ~0.5 GB of segments at once before, and waited for
- * all of them before inserting the first.
+ * one is inserted: a reload of 10M events held ~0.5 GB of segments at once before. (It did not make
+ * the reload faster: the inserts dominate, 4.0 vs 4.1 s for 2M events.)
  */
 const LOAD_PAGE_BYTES = 32 * 1024 ** 2;
 
