@@ -55,8 +55,8 @@ export class Exports {
 
   /** Exactly the result the console shows (its Arrow slices). */
   async query(ipc: readonly Uint8Array[], format: ExportFormat): Promise<SavedFile> {
-    // Copies: the console keeps showing its own.
-    const r = await this.batch().call('exportArrow', { ipc: ipc.map((b) => b.slice()), format });
+    // Not transferred: postMessage copies them, and the console keeps showing its own.
+    const r = await this.batch().call('exportArrow', { ipc: [...ipc], format });
     return { ...r, fileName: `query-${fileStamp(Date.now())}.${format}` };
   }
 
