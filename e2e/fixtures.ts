@@ -5,7 +5,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { createServer, type RunningServer, type ServerOptions } from '../server/createServer';
-import type { StreamStats } from '../src/protocol/stream';
+import type { ShopStreamStats, StreamStats } from '../src/protocol/stream';
 
 export interface Fixtures {
   serverOptions: ServerOptions;
@@ -17,9 +17,12 @@ export interface Fixtures {
   expectedConsoleErrors: RegExp[];
   server: RunningServer;
   api: {
-    stats(): Promise<StreamStats>;
-    pause(): Promise<StreamStats>;
-    resume(): Promise<StreamStats>;
+    /** The demo (shop) stream's figures. */
+    stats(): Promise<ShopStreamStats>;
+    pause(): Promise<ShopStreamStats>;
+    resume(): Promise<ShopStreamStats>;
+    /** Every stream's figures. */
+    all(): Promise<StreamStats[]>;
   };
 }
 
@@ -32,15 +35,20 @@ export const test = base.extend<Fixtures>({
     await server.close();
   },
   api: async ({ server }, use) => {
-    const call = async (method: 'GET' | 'POST', path: string): Promise<StreamStats> => {
+    const all = async (method: 'GET' | 'POST' = 'GET', path = '/api/streams'): Promise<StreamStats[]> => {
       const res = await fetch(`${server.url}${path}`, { method });
-      const body = (await res.json()) as { streams: StreamStats[] };
-      return body.streams[0]!;
+      return ((await res.json()) as { streams: StreamStats[] }).streams;
+    };
+    const call = async (method: 'GET' | 'POST', path: string): Promise<ShopStreamStats> => {
+      const shop = (await all(method, path)).find((s) => s.id === 'shop');
+      if (!shop?.breakdown) throw new Error('the server runs no demo stream');
+      return shop as ShopStreamStats;
     };
     await use({
       stats: () => call('GET', '/api/streams'),
       pause: () => call('POST', '/api/streams/shop/pause'),
       resume: () => call('POST', '/api/streams/shop/resume'),
+      all: () => all(),
     });
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this destructuring pattern

@@ -4,10 +4,10 @@
  * takes over the stream without losing or repeating an event.
  */
 import type { Page } from '@playwright/test';
-import type { StreamStats } from '../src/protocol/stream';
+import type { ShopStreamStats } from '../src/protocol/stream';
 import { expect, screenshot, test, textValueOf, dataValue } from './fixtures';
 
-async function expectExact(tab: Page, s: StreamStats): Promise<void> {
+async function expectExact(tab: Page, s: ShopStreamStats): Promise<void> {
   await expect.poll(() => dataValue(tab, 'status-log'), { timeout: 30_000 }).toBe(s.produced);
   // Before a recompute here, the events since this tab's W are in its speed layer: the merged view is exact already.
   await expect.poll(() => dataValue(tab, 'kpi-events-merged')).toBe(s.produced);

@@ -3,7 +3,7 @@
  * dashboard's numbers to the cent: amounts are summed in integer cents.
  */
 import type { ColumnBatch } from '../src/protocol/schema';
-import type { StreamStats } from '../src/protocol/stream';
+import type { ShopStreamStats } from '../src/protocol/stream';
 
 interface Cell {
   count: number;
@@ -39,10 +39,10 @@ export class ShopTotals {
     }
   }
 
-  breakdown(): StreamStats['breakdown'] {
-    const out: StreamStats['breakdown'] = {};
+  breakdown(): ShopStreamStats['breakdown'] {
+    const out: ShopStreamStats['breakdown'] = {};
     for (const [country, byChannel] of this.byCountryChannel) {
-      const row: StreamStats['breakdown'][string] = {};
+      const row: ShopStreamStats['breakdown'][string] = {};
       for (const [ch, c] of byChannel) row[String(ch)] = { count: c.count, amount: c.amountCents / 100, quantity: c.quantity };
       out[String(country)] = row;
     }

@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { ColumnBatch, DatasetSchema } from '../src/protocol/schema';
-import { sliceBatch } from '../src/protocol/schema';
+import { newColumns, sliceBatch } from '../src/protocol/schema';
 import type { ServerMessage, StreamInfo } from '../src/protocol/stream';
 import { toWire } from '../src/protocol/wire';
 
@@ -15,6 +15,8 @@ interface Entry {
   json?: string;
   /** The json is a deliberate fault and must be sent whole, never re-sliced. */
   raw?: boolean;
+  /** Offsets that hold no event: lost at the broker, or refused by this server (with why). */
+  skip?: { kind: 'lost' | 'rejected'; reason: string };
 }
 
 export interface Subscriber {
@@ -36,7 +38,7 @@ export class StreamHub {
 
   constructor(
     readonly id: string,
-    readonly schema: DatasetSchema,
+    public schema: DatasetSchema,
     private readonly maxBuffered: number,
     private readonly ackWindow: number,
   ) {}
@@ -59,6 +61,34 @@ export class StreamHub {
     while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
   }
 
+  /** A stream whose offsets start past 0 (a broker that no longer holds its oldest events). */
+  startAt(offset: number): void {
+    if (this.entries.length === 0 && offset > this.nextOffset) this.nextOffset = offset;
+  }
+
+  /**
+   * A widened schema: buffered batches gain the new fields as nulls, so a client reading them with
+   * the new schema finds every column.
+   */
+  widen(schema: DatasetSchema): void {
+    this.schema = schema;
+    for (const e of this.entries) {
+      if (e.raw || e.skip) continue;
+      e.batch = padBatch(schema, e.batch);
+      delete e.json;
+    }
+  }
+
+  /** Offsets that will carry no event (`count` of them), told to subscribers as a gap. */
+  skip(count: number, kind: 'lost' | 'rejected', reason: string): void {
+    if (count <= 0) return;
+    this.entries.push({ offset: this.nextOffset, batch: { count, ts: [], columns: {} }, skip: { kind, reason } });
+    this.nextOffset += count;
+    this.buffered += count;
+    this.trim();
+    for (const sub of this.subscribers) this.pump(sub);
+  }
+
   /**
    * Appends produced events to the stream and sends them to everyone caught up. `rawJson` replaces
    * the message sent for them (fault injection: an unreadable message that still spans offsets).
@@ -68,10 +98,16 @@ export class StreamHub {
     this.entries.push({ offset: this.nextOffset, batch, ...(rawJson !== undefined ? { json: rawJson, raw: true } : {}) });
     this.nextOffset += batch.count;
     this.buffered += batch.count;
-    while (this.buffered > this.maxBuffered && this.entries.length > 1) {
-      this.buffered -= this.entries.shift()!.batch.count;
-    }
+    this.trim();
     for (const sub of this.subscribers) this.pump(sub);
+  }
+
+  private trim(): void {
+    while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
+  }
+
+  unsubscribe(sub: Subscriber): void {
+    this.subscribers.delete(sub);
   }
 
   subscribe(ws: WebSocket, fromOffset: number): Subscriber {
@@ -100,6 +136,16 @@ export class StreamHub {
       if (sub.ws.bufferedAmount > MAX_SOCKET_BUFFER) return;
       const e = this.entries[i]!;
       const skip = sub.sendOffset - e.offset;
+      if (e.skip) {
+        const end = e.offset + e.batch.count;
+        const msg: ServerMessage = { type: 'gap', stream: this.id, requested: sub.sendOffset, resumeAt: end, ...(e.skip.kind === 'rejected' ? { kind: 'rejected', reason: e.skip.reason } : {}) };
+        sub.ws.send(JSON.stringify(msg));
+        sub.sendOffset = end;
+        // Nothing to make durable: the client records the gap itself, so the window moves on.
+        sub.ackedOffset = Math.max(sub.ackedOffset, end);
+        i++;
+        continue;
+      }
       if (e.raw) {
         sub.ws.send(e.json!);
         sub.sendOffset = e.offset + e.batch.count;
@@ -134,4 +180,12 @@ export class StreamHub {
     }
     return -1;
   }
+}
+
+/** `batch` with every field of `schema`, those it lacks filled with nulls (a schema widened since). */
+export function padBatch(schema: DatasetSchema, batch: ColumnBatch): ColumnBatch {
+  if (schema.fields.every((f) => Object.hasOwn(batch.columns, f.name))) return batch;
+  const columns = newColumns();
+  for (const f of schema.fields) columns[f.name] = Object.hasOwn(batch.columns, f.name) ? batch.columns[f.name]! : new Array<null>(batch.count).fill(null);
+  return { count: batch.count, ts: batch.ts, columns };
 }

@@ -60,3 +60,34 @@ describe('parseIngestBody', () => {
     ]);
   });
 });
+
+describe('event times and time fields given as text', () => {
+  const schema = {
+    fields: [
+      { name: 'at', type: 'timestamp' as const },
+      { name: 'day', type: 'date' as const },
+    ],
+  };
+  it('reads a naive ts as UTC, or in the stream zone, whatever the machine zone (npm test runs this under two TZ values)', () => {
+    const body = JSON.stringify([{ ts: '2026-11-24T10:00:00' }, { ts: '2026-11-24T10:00:00+01:00' }]);
+    const utc = parseIngestBody(body, schema, NOW);
+    expect(utc.ok && utc.batch.ts).toEqual([Date.UTC(2026, 10, 24, 10), Date.UTC(2026, 10, 24, 9)]);
+    const ny = parseIngestBody(body, schema, NOW, 'America/New_York');
+    expect(ny.ok && ny.batch.ts).toEqual([Date.UTC(2026, 10, 24, 15), Date.UTC(2026, 10, 24, 9)]);
+  });
+
+  it('takes ISO text for timestamp and date fields, and says so when a value is neither', () => {
+    const r = parseIngestBody(
+      JSON.stringify([
+        { ts: NOW, at: '2026-11-24 10:00:00.5', day: '2026-11-24' },
+        { ts: NOW, at: 5, day: 3 },
+      ]),
+      schema,
+      NOW,
+    );
+    expect(r.ok && r.batch.columns.at).toEqual([Date.UTC(2026, 10, 24, 10, 0, 0, 500), 5]);
+    expect(r.ok && r.batch.columns.day).toEqual([Date.UTC(2026, 10, 24) / 86_400_000, 3]);
+    const bad = parseIngestBody(JSON.stringify([{ at: 'soon' }]), schema, NOW);
+    expect(bad.ok || bad.errors[0]?.error).toBe('"at" must be a timestamp (whole ms since 1970-01-01T00:00) or an ISO-8601 date-time, got "soon"');
+  });
+});

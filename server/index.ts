@@ -1,6 +1,23 @@
 /** `npm run serve`: parses flags and starts the server. */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { isLoopbackHost } from './access';
+import { JetStreamSource, jetStreamNames } from './broker/JetStreamSource';
 import { createServer } from './createServer';
+import { readDeclarationFlag } from './streams/declaration';
+
+const HELP = `npm run serve -- [flags]
+  --port 8787               port (or env PORT)
+  --host 127.0.0.1          address to bind; beyond loopback a token is required
+  --stream id=schema.json   declare a stream (repeatable); schema: {"fields":[{"name":…,"type":…}],"timeZone":"UTC"}
+  --nats nats://host:4222   hold declared streams in NATS JetStream (the broker's sequence numbers are the offsets)
+  --data-dir dir            keep streams on disk (without --nats) and their declarations
+  --token T                 required to publish and declare (or env LAMBDA_WORKBENCH_TOKEN)
+  --no-demo                 no synthetic shop stream
+  --rate 300 --seed 42 --paused   the demo stream
+  --max-events-per-second N --max-requests-per-second N --max-streams N   per-producer limits
+  --allow-origin URL        an origin allowed to open sockets (repeatable; loopback origins by default)
+  --dist dist --no-isolation`;
 
 const { values } = parseArgs({
   options: {
@@ -10,26 +27,72 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     dist: { type: 'string', default: 'dist' },
     paused: { type: 'boolean', default: false },
+    'no-demo': { type: 'boolean', default: false },
+    stream: { type: 'string', multiple: true },
+    nats: { type: 'string' },
+    token: { type: 'string' },
     'data-dir': { type: 'string' },
     'no-isolation': { type: 'boolean', default: false },
     'allow-origin': { type: 'string', multiple: true },
+    'max-events-per-second': { type: 'string' },
+    'max-requests-per-second': { type: 'string' },
+    'max-streams': { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 
-const server = await createServer({
-  port: Number(values.port),
-  host: values.host,
-  rate: Number(values.rate),
-  seed: Number(values.seed),
-  staticDir: values.dist,
-  paused: values.paused,
-  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-  isolation: !values['no-isolation'],
-  ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
-  log: (line) => console.log(line),
-});
-console.log(`lambda-workbench: open ${server.url}/  (stream ${values.rate} events/s${values.paused ? ', paused' : ''})`);
+const fail = (message: string): never => {
+  console.error(`lambda-workbench: ${message}`);
+  process.exit(1);
+};
+const count = (flag: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? n : fail(`--${flag} must be a whole number above 0, not ${v}`);
+};
 
-const stop = () => void server.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+let token = values.token ?? process.env.LAMBDA_WORKBENCH_TOKEN;
+if (!token && !isLoopbackHost(values.host)) {
+  token = randomBytes(18).toString('base64url');
+  console.log(`bound beyond loopback: producers need this token (Authorization: Bearer ${token}); set your own with --token or LAMBDA_WORKBENCH_TOKEN`);
+}
+const nats = values.nats;
+
+try {
+  const streams = (values.stream ?? []).map(readDeclarationFlag);
+  const maxEvents = count('max-events-per-second', values['max-events-per-second']);
+  const maxRequests = count('max-requests-per-second', values['max-requests-per-second']);
+  const maxStreams = count('max-streams', values['max-streams']);
+  const server = await createServer({
+    port: Number(values.port),
+    host: values.host,
+    rate: Number(values.rate),
+    seed: Number(values.seed),
+    staticDir: values.dist,
+    paused: values.paused,
+    demo: !values['no-demo'],
+    streams,
+    ...(nats ? { broker: (id: string) => new JetStreamSource({ servers: nats, ...jetStreamNames(id), log: (l) => console.log(l) }) } : {}),
+    ...(token ? { token } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(maxEvents ? { maxEventsPerSecond: maxEvents } : {}),
+    ...(maxRequests ? { maxRequestsPerSecond: maxRequests } : {}),
+    ...(maxStreams ? { maxStreams } : {}),
+    isolation: !values['no-isolation'],
+    ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
+    log: (line) => console.log(line),
+  });
+  const names = [...(values['no-demo'] ? [] : [`shop (demo, ${values.rate} events/s${values.paused ? ', paused' : ''})`]), ...streams.map((s) => s.id)];
+  console.log(
+    `lambda-workbench: open ${server.url}/  (streams: ${names.join(', ') || 'none yet; declare one with PUT /api/streams/<id>'}${nats ? `; declared streams held in NATS JetStream at ${nats}` : ''})`,
+  );
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (e) {
+  fail(e instanceof Error ? e.message : String(e));
+}

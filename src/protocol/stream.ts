@@ -10,21 +10,31 @@ import type { DatasetSchema } from './schema';
 import { FiniteNumber, JsonObject, NonNegativeInteger, Text, issueText, must, type Assert, type Same } from './shapes';
 import type { WireBatch } from './wire';
 
-/** 2: batches travel wire-encoded (./wire.ts). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 2: batches travel wire-encoded (./wire.ts). 3: many streams per socket (subscribe, unsubscribe),
+ * the `streams` message when the server's streams change, and rejected ranges in `gap`.
+ */
+export const PROTOCOL_VERSION = 3;
 
 /** Server -> client. */
 export type ServerMessage =
   | { type: 'hello'; protocolVersion: number; streams: StreamInfo[] }
   | { type: 'events'; stream: string; offset: number; batch: WireBatch }
-  /** The requested offset fell out of the replay buffer; the stream continues at `resumeAt`. */
-  | { type: 'gap'; stream: string; requested: number; resumeAt: number }
+  /**
+   * Offsets `requested..resumeAt-1` will not come: they fell out of the replay buffer or the broker
+   * lost them (no kind), or the server refused what a broker held there (`kind: 'rejected'`, `reason`).
+   */
+  | { type: 'gap'; stream: string; requested: number; resumeAt: number; kind?: 'rejected' | undefined; reason?: string | undefined }
+  /** The streams the server offers changed (declared, widened, retired): the whole list. */
+  | { type: 'streams'; streams: StreamInfo[] }
   | { type: 'error'; code: ErrorCode; message: string }
   | { type: 'pong'; t: number };
 
 /** Client -> server. */
 export type ClientMessage =
   | { type: 'subscribe'; protocolVersion: number; stream: string; fromOffset: number }
+  /** Stop sending this stream on this socket (others go on). */
+  | { type: 'unsubscribe'; stream: string }
   /** Everything before `offset` is durable at the client. */
   | { type: 'ack'; stream: string; offset: number }
   | { type: 'ping'; t: number };
@@ -42,23 +52,48 @@ export interface StreamInfo {
   bufferedFrom: number;
 }
 
-/** Per-stream figures the server reports at GET /api/streams, so tests can check exact totals. */
+/** Exact figures over every valid event a stream published, so tests can check any dashboard. */
+export interface StreamTotals {
+  count: number;
+  /** Per integer or float field: the sum of its non-null values (integers exactly, floats compensated). */
+  sums: Record<string, number>;
+  /** Per field: how many events have no value. */
+  nulls: Record<string, number>;
+  /** Event-time range (ms); null while empty. */
+  minTs: number | null;
+  maxTs: number | null;
+}
+
+/** Per-stream figures the server reports at GET /api/streams. */
 export interface StreamStats {
   id: string;
+  schema: DatasetSchema;
+  /** Where a time without an offset is read. */
+  timeZone: string;
+  /** Who holds the events: the demo generator's memory, this server's disk, or a broker. */
+  holder: 'memory' | 'disk' | 'nats-jetstream';
+  /** The broker's state, for a stream a broker holds. */
+  broker: { up: boolean; detail: string | null } | null;
   /** Offsets the stream has used. */
   produced: number;
   /** Events among them that are valid (fault injection publishes invalid ones): what a client should count. */
   validEvents: number;
-  /** Sum of `amount` over every produced event, computed in integer cents. */
-  amountTotal: number;
-  quantityTotal: number;
-  /** Per country, per channel: event count, amount (to the cent) and quantity. */
-  breakdown: Record<string, Record<string, { count: number; amount: number; quantity: number }>>;
+  totals: StreamTotals;
+  /** The synthetic demo stream only. */
+  demo: boolean;
   paused: boolean;
   ratePerSecond: number;
   bufferedFrom: number;
   clients: number;
+  /** The demo (shop) stream only: sum of `amount` in integer cents / 100. */
+  amountTotal?: number;
+  quantityTotal?: number;
+  /** The demo stream only: per country, per channel: event count, amount (to the cent) and quantity. */
+  breakdown?: Record<string, Record<string, { count: number; amount: number; quantity: number }>>;
 }
+
+/** The demo stream's figures: its shop totals are always there. */
+export type ShopStreamStats = StreamStats & Required<Pick<StreamStats, 'amountTotal' | 'quantityTotal' | 'breakdown'>>;
 
 /** Events in flight a client may hold un-acknowledged before the server stops sending to it. */
 export const DEFAULT_ACK_WINDOW = 200_000;
@@ -88,13 +123,22 @@ const SERVER_SHAPES: Shapes<ServerMessage> = {
   hello: v.object({ type: v.literal('hello'), protocolVersion: FiniteNumber, streams: v.array(StreamInfoShape, must('a list')) }),
   // The batch is left as it came: fromWire and checkBatch judge it per event on the hot path.
   events: v.object({ type: v.literal('events'), stream: Text, offset: NonNegativeInteger, batch: v.custom<WireBatch>(() => true) }),
-  gap: v.object({ type: v.literal('gap'), stream: Text, requested: NonNegativeInteger, resumeAt: NonNegativeInteger }),
+  gap: v.object({
+    type: v.literal('gap'),
+    stream: Text,
+    requested: NonNegativeInteger,
+    resumeAt: NonNegativeInteger,
+    kind: v.optional(v.literal('rejected', must('"rejected"'))),
+    reason: v.optional(Text),
+  }),
+  streams: v.object({ type: v.literal('streams'), streams: v.array(StreamInfoShape, must('a list')) }),
   error: v.object({ type: v.literal('error'), code: v.picklist(ERROR_CODES, (i) => `unknown error code ${shown(i.input)}`), message: Text }),
   pong: v.object({ type: v.literal('pong'), t: FiniteNumber }),
 };
 
 const CLIENT_SHAPES: Shapes<ClientMessage> = {
   subscribe: v.object({ type: v.literal('subscribe'), protocolVersion: FiniteNumber, stream: Text, fromOffset: NonNegativeInteger }),
+  unsubscribe: v.object({ type: v.literal('unsubscribe'), stream: Text }),
   ack: v.object({ type: v.literal('ack'), stream: Text, offset: NonNegativeInteger }),
   ping: v.object({ type: v.literal('ping'), t: FiniteNumber }),
 };
