@@ -105,7 +105,7 @@ async function ingest(cx: ApiContext, req: IncomingMessage, res: ServerResponse,
   return sendJson(res, r.status, { accepted: 0, errors: r.errors }, r.retryAfterS ? { 'retry-after': String(r.retryAfterS) } : {});
 }
 
-function demoControl(cx: ApiContext, res: ServerResponse, url: URL, id: string, action: string): void {
+async function demoControl(cx: ApiContext, res: ServerResponse, url: URL, id: string, action: string): Promise<void> {
   const demo = cx.demo;
   if (!cx.registry.get(id)) return sendJson(res, 404, { error: `unknown stream ${id}` });
   if (!demo || demo.stream.id !== id) return sendJson(res, 409, { error: `${action} applies to the demo stream only; ${id} is fed by its producers` });

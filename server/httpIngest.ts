@@ -101,7 +101,9 @@ export class EventRows {
       values.push(x as FieldValue);
     }
     this.ts.push(t);
-    this.schema.fields.forEach((f, i) => (this.columns[f.name] as FieldValue[]).push(values[i]!));
+    this.schema.fields.forEach((f, i) => {
+      (this.columns[f.name] as FieldValue[]).push(values[i]!);
+    });
     return null;
   }
 

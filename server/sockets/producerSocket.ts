@@ -16,8 +16,12 @@ const MAX_IN_FLIGHT = 64;
 export function serveProducer(ws: WebSocket, producer: string, registry: StreamRegistry, access: Access, log: (line: string) => void): void {
   let queue: Promise<void> = Promise.resolve();
   let inFlight = 0;
-  const reply = (r: ProducerReply) => {
+  const send = (r: ProducerReply) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
+  };
+  // Even an immediate refusal waits its turn, so replies keep the order of the messages.
+  const reply = (r: ProducerReply) => {
+    queue = queue.then(() => send(r));
   };
   ws.on('message', (data, isBinary) => {
     if (isBinary) return reply({ type: 'refused', id: null, status: 400, errors: [{ line: 0, error: 'messages must be JSON text, not binary' }] });
@@ -34,11 +38,11 @@ export function serveProducer(ws: WebSocket, producer: string, registry: StreamR
         const now = Date.now();
         const values = events.map((value, i) => ({ line: i + 1, value }));
         const r = await publishEvents(registry, access, producer, stream, (schema, zone) => checkEvents(values, schema, now, zone), id || undefined);
-        if (r.status === 200) reply({ type: 'published', id, stream, accepted: r.accepted, firstOffset: r.firstOffset, lastOffset: r.lastOffset });
-        else reply({ type: 'refused', id, status: r.status, errors: r.errors });
+        if (r.status === 200) send({ type: 'published', id, stream, accepted: r.accepted, firstOffset: r.firstOffset, lastOffset: r.lastOffset });
+        else send({ type: 'refused', id, status: r.status, errors: r.errors });
       } catch (e) {
         log(`producer socket: ${String(e)}`);
-        reply({ type: 'refused', id, status: 500, errors: [{ line: 0, error: 'internal error' }] });
+        send({ type: 'refused', id, status: 500, errors: [{ line: 0, error: 'internal error' }] });
       } finally {
         inFlight--;
       }

@@ -145,7 +145,10 @@ export class LiveStream {
       if (this.hub.nextOffset === 0 && this.hub.subscribers.size === 0) this.hub.startAt(d.offset);
       else this.hub.skip(d.offset - this.hub.nextOffset, 'lost', 'the broker no longer holds them');
     }
-    if (d.kind === 'missing') return this.hub.skip(d.count, 'lost', 'the broker no longer holds them');
+    if (d.kind === 'missing') {
+      this.hub.skip(d.count, 'lost', 'the broker no longer holds them');
+      return;
+    }
     let rows = new EventRows(this.declaration.schema, this.declaration.timeZone, Date.now());
     const flush = () => {
       if (rows.count === 0) return;
