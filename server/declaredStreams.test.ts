@@ -164,7 +164,7 @@ describe('declared streams', () => {
     p.ws.send('{"type":"publish"');
     await until(() => p.messages.length === n + 3);
     const replies = p.messages as ProducerReply[];
-    replies.slice(0, n).forEach((r, i) => expect(r).toEqual({ type: 'published', id: `b${i}`, stream: 'clicks', accepted: 100, firstOffset: i * 100, lastOffset: i * 100 + 99 }));
+    for (const [i, r] of replies.slice(0, n).entries()) expect(r).toEqual({ type: 'published', id: `b${i}`, stream: 'clicks', accepted: 100, firstOffset: i * 100, lastOffset: i * 100 + 99 });
     expect(replies[n]).toEqual({ type: 'refused', id: 'bad', status: 422, errors: [{ line: 1, error: '"ms" must be an integer, got 1.5' }] });
     expect(replies[n + 1]).toMatchObject({ type: 'refused', id: 'nowhere', status: 404 });
     expect(replies[n + 2]).toMatchObject({ type: 'refused', id: null, status: 400 });

@@ -8,6 +8,7 @@ import { DEFAULT_DB_NAME, LogDb } from './log/LogDb';
 import { BatchViewStore } from './serving/BatchViewStore';
 import { Pipeline } from './serving/Pipeline';
 import { QueryHistory } from './serving/QueryHistory';
+import { streamParam } from './serving/StreamFollow';
 import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
 import { PipelineProvider } from './ui/PipelineContext';
@@ -17,7 +18,7 @@ import './ui/styles.css';
 
 const params = new URLSearchParams(location.search);
 const defaultStream = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`;
-const stream = params.get('stream');
+const streams = streamParam(params.getAll('stream'), defaultStream);
 const intervalS = Number(params.get('batchInterval') ?? '10');
 
 const dbName = params.get('db') ?? DEFAULT_DB_NAME;
@@ -29,7 +30,9 @@ const pipeline = new Pipeline(
     store: new ViewStore(workspace),
     batchViews: new BatchViewStore(workspace),
     history: new QueryHistory(workspace),
-    streamUrl: stream === 'off' ? null : (stream ?? defaultStream),
+    streamUrl: streams.url,
+    streamsOnly: streams.only,
+    followStore: localStorage,
     views: [...DEFAULT_VIEWS],
     batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
   },

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerSource } from '../broker/BrokerSource';
-import { judgeChange, parseDeclaration, type StreamDeclaration, widened } from './declaration';
+import { judgeChange, parseDeclaration, type StreamDeclaration } from './declaration';
 import { LiveStream, type LiveStreamOptions } from './LiveStream';
 
 export interface RegistryOptions extends Omit<LiveStreamOptions, 'broker' | 'demo'> {
@@ -74,7 +74,7 @@ export class StreamRegistry {
       if (change.kind === 'refused') return { status: 409, error: change.error };
       const revived = existing.retired;
       existing.retired = false;
-      if (change.kind === 'widen') existing.widen({ ...existing.declaration, schema: widened(existing.declaration.schema, declaration.schema) });
+      if (change.kind === 'widen') existing.widen({ ...existing.declaration, schema: change.schema });
       if (change.kind === 'widen' || revived) this.changed();
       return { status: 200, widened: change.kind === 'widen' ? change.added : [], stream: existing };
     }

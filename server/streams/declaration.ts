@@ -9,6 +9,7 @@ import { isTimeZone } from '../../src/protocol/eventTime';
 import { shown } from '../../src/protocol/fieldRules';
 import { idProblem } from '../../src/protocol/ids';
 import { type DatasetSchema, type FieldDef, schemaProblem } from '../../src/protocol/schema';
+import { type SchemaChange, schemaChange } from '../../src/protocol/schemaChange';
 import { JsonObject } from '../../src/protocol/shapes';
 import * as v from 'valibot';
 
@@ -54,30 +55,12 @@ export function readDeclarationFlag(flag: string): StreamDeclaration {
   return d.declaration;
 }
 
-export type Change = { kind: 'same' } | { kind: 'widen'; added: string[] } | { kind: 'refused'; error: string };
-
 /**
- * What declaring `next` over `current` would do. Fields may only be added: a client's log, the
- * events already stored and every view read the old fields as they were, so a removed field or a
- * changed type would make them wrong. The zone may not change either: it decided stored times.
+ * What declaring `next` over `current` would do: schemaChange's rule for the fields, and the zone
+ * may not change either, since it decided the times already stored.
  */
-export function judgeChange(current: StreamDeclaration, next: StreamDeclaration): Change {
+export function judgeChange(current: StreamDeclaration, next: StreamDeclaration): SchemaChange {
   if (next.timeZone !== current.timeZone)
     return { kind: 'refused', error: `stream ${current.id} reads naive times in ${current.timeZone}; it cannot change to ${next.timeZone} (events already stored were read in ${current.timeZone})` };
-  const nextByName = new Map(next.schema.fields.map((f) => [f.name.toLowerCase(), f]));
-  for (const f of current.schema.fields) {
-    const n = nextByName.get(f.name.toLowerCase());
-    if (!n) return { kind: 'refused', error: `field ${shown(f.name)} is missing: a stream's fields can be added, never removed` };
-    if (n.name !== f.name) return { kind: 'refused', error: `field ${shown(f.name)} cannot be renamed to ${shown(n.name)}` };
-    if (n.type !== f.type) return { kind: 'refused', error: `field ${shown(f.name)} is ${f.type}; it cannot become ${n.type} (stored events and views read it as ${f.type})` };
-  }
-  const known = new Set(current.schema.fields.map((f) => f.name.toLowerCase()));
-  const added = next.schema.fields.filter((f) => !known.has(f.name.toLowerCase())).map((f) => f.name);
-  return added.length ? { kind: 'widen', added } : { kind: 'same' };
-}
-
-/** The widened schema: the current fields in their order, then the added ones. */
-export function widened(current: DatasetSchema, next: DatasetSchema): DatasetSchema {
-  const known = new Set(current.fields.map((f) => f.name.toLowerCase()));
-  return { fields: [...current.fields, ...next.fields.filter((f) => !known.has(f.name.toLowerCase()))] };
+  return schemaChange(current.schema, next.schema);
 }

@@ -3,6 +3,7 @@
  * DuckDB-WASM in a worker implements it today; a ClickHouse-over-HTTP engine could implement it
  * tomorrow with a second SQL dialect in the view compiler (see docs/ARCHITECTURE.md).
  */
+import type { FieldDef } from '../protocol/schema';
 import type { RecordBatch } from 'apache-arrow';
 import type { SqlRow } from '../views/compileView';
 
@@ -23,6 +24,8 @@ export interface BatchEngine {
    * With `range`, only rows with `afterSeq < seq <= uptoSeq` are appended.
    */
   appendArrow(table: string, ipc: Uint8Array, range?: SeqRange): Promise<void>;
+  /** Adds the fields a table lacks (a dataset's schema widened), NULL for the rows it holds. */
+  ensureColumns(table: string, fields: readonly FieldDef[]): Promise<void>;
   dropTable(table: string): Promise<void>;
   /** Runs SQL with `?` placeholders bound to `params`. */
   query(sql: string, params?: readonly (number | string)[]): Promise<QueryResult>;

@@ -6,6 +6,7 @@
 import type { ColumnBatch, DatasetSchema } from '../protocol/schema';
 import { concatBatches, filterBatch, schemaProblem, sliceBatch, validateBatch } from '../protocol/schema';
 import { idProblem } from '../protocol/ids';
+import { schemaChange } from '../protocol/schemaChange';
 import { ownGet, ownSet } from '../protocol/ownRecord';
 import { type DatasetRecord, type LogDb, newDatasetRecord, type SegmentRecord } from './LogDb';
 import { ImportBusyError } from './fileImport';
@@ -53,6 +54,25 @@ export class EventLog {
       const rec = newDatasetRecord(id, name, schema, 'stream');
       await this.db.datasets.add(rec);
       return rec;
+    });
+  }
+
+  /**
+   * Gives a dataset the fields a stream added (schemaChange's rule: added only). Its segments stay as
+   * written; the events in them read the new fields as NULL. Refused whole when the change is not a widening.
+   */
+  async widenDataset(id: string, schema: DatasetSchema): Promise<DatasetRecord> {
+    const problem = schemaProblem(schema);
+    if (problem) throw new Error(`dataset ${id}: ${problem}`);
+    return this.db.transaction('rw', this.db.datasets, async () => {
+      const ds = await this.db.datasets.get(id);
+      if (!ds) throw new Error(`unknown dataset ${id}`);
+      const change = schemaChange(ds.schema, schema);
+      if (change.kind === 'refused') throw new Error(`dataset ${ds.name}: ${change.error}`);
+      if (change.kind === 'same') return ds;
+      ds.schema = change.schema;
+      await this.db.datasets.put(ds);
+      return ds;
     });
   }
 

@@ -212,6 +212,8 @@ export function readColumn(chunks: readonly Data[], type: FieldType, length: num
     readChunk(d, type, out, at);
     at += d.length;
   }
+  // A segment written before its dataset's schema widened has no such column: its events read NULL.
+  if (at < length) out.fill(null, at);
   return out as Column;
 }
 

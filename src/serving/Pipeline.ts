@@ -21,6 +21,7 @@ import { ViewCatalog } from './ViewCatalog';
 import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
+import { StreamFollow } from './StreamFollow';
 import { SqlConsole } from './SqlConsole';
 import { Exports } from './Exports';
 
@@ -56,6 +57,8 @@ export class Pipeline {
   readonly exports = new Exports(() => this.batch);
   /** The console's history and saved statements, when the workspace keeps them. */
   readonly history: QueryHistory | null;
+  /** Which streams this workspace reads. */
+  readonly follow: StreamFollow;
 
   constructor(
     private readonly workers: PipelineWorkers,
@@ -64,6 +67,7 @@ export class Pipeline {
     this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
     this.history = options.history ?? null;
     this.console = new SqlConsole(() => this.batch, this.history);
+    this.follow = new StreamFollow(options.dbName, options.streamsOnly ?? null, options.followStore ?? null, () => this.ingest);
     this.ingestHandle = this.startIngest();
     this.batchHandle = this.startBatch();
     this.snap = initialSnapshot(options);
@@ -119,7 +123,7 @@ export class Pipeline {
       const stored = (await this.options.batchViews?.load(views).catch(() => null)) ?? null;
       const batchReady = this.initBatch();
       batchReady.catch(() => undefined); // awaited below; an ingest failure first must not leave it unhandled
-      const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {} });
+      const ingest = await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views, speedBase: stored?.w ?? {}, ...this.follow.init() });
       if (stored) this.publishStored(stored, ingest.datasets);
       await batchReady;
       await this.scheduler.now();
@@ -174,7 +178,7 @@ export class Pipeline {
       this.ingestHandle.worker.terminate();
       this.ingestHandle.client.failAll(lost);
       this.ingestHandle = this.startIngest();
-      await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views: this.snap.viewDefs });
+      await this.ingest.call('init', { dbName: this.options.dbName, url: this.options.streamUrl, views: this.snap.viewDefs, ...this.follow.init() });
       if (this.snap.speedFault !== null) await this.ingest.call('setSpeedFault', { dropEvery: this.snap.speedFault });
     } else {
       this.batchHandle.worker.terminate();

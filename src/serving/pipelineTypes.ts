@@ -1,4 +1,5 @@
 /** The serving layer's public shapes: what the pipeline needs and what the UI reads. */
+import type { KeyValueStore } from './StreamFollow';
 import type { BatchClient } from '../batch/BatchClient';
 import type { IngestClient } from '../ingest/IngestClient';
 import type { IngestStatus } from '../ingest/worker/protocol';
@@ -24,6 +25,10 @@ export interface PipelineWorkers {
 export interface PipelineOptions {
   dbName: string;
   streamUrl: string | null;
+  /** The streams to read unless the person chose otherwise (the `stream` URL parameter); null: all. */
+  streamsOnly?: string[] | null;
+  /** Where the person's per-stream choices are kept (localStorage in a page). */
+  followStore?: KeyValueStore;
   /** Built-in views; the user's saved views are added from the store. */
   views: ViewDef[];
   batchIntervalMs: number;

@@ -13,6 +13,7 @@ import { Messages } from './Messages';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useSelectedDataset } from './selectedDataset';
 import { StatusBar } from './StatusBar';
+import { StreamsPanel } from './StreamsPanel';
 import { TimelineChart } from './TimelineChart';
 import { UserViews } from './UserViews';
 
@@ -117,6 +118,7 @@ export function App() {
             <BreakdownChart dataset={dataset} />
           </div>
           <UserViews dataset={dataset} />
+          <StreamsPanel />
           <DatasetsPanel />
           <Handovers />
         </div>

@@ -57,6 +57,7 @@ const ingest: IngestStatus = {
   rejected: 0,
   pending: 0,
   streams: {},
+  offered: [],
   datasets: { shop: status('shop', 'stream', SHOP_SCHEMA, 5), sales: status('Sales 2024', 'file', SALES, 3) },
 };
 

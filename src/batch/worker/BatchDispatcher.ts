@@ -247,6 +247,8 @@ export class BatchDispatcher {
         segmentsLoaded++;
         eventsLoaded += loaded - before;
       }
+      // A widened schema whose new fields no loaded segment has yet: the table gains them (NULL) now.
+      if (loaded > 0) await engine.ensureColumns(table, ds.schema.fields);
       datasets[ds.id] = { w, loaded };
       schemas[ds.id] = ds.schema;
     }

@@ -42,6 +42,7 @@ export class IngestDispatcher {
     rejected: 0,
     pending: 0,
     streams: this.sources.status,
+    offered: [],
     datasets: {},
   };
   private readonly feed = new SpeedFeed(() => this.log);
@@ -101,8 +102,9 @@ export class IngestDispatcher {
     return this.logRef;
   }
 
-  async init({ dbName, url, views, speedBase = {} }: Req<'init'>): Promise<Res<'init'>> {
+  async init({ dbName, url, views, speedBase = {}, follow = {}, only = null }: Req<'init'>): Promise<Res<'init'>> {
     this.logRef = this.deps.openLog(dbName);
+    this.stream.configure(follow, only);
     const datasets: Res<'init'>['datasets'] = {};
     const rebuild: string[] = [];
     for (const ds of await this.log.datasets()) {
@@ -170,6 +172,11 @@ export class IngestDispatcher {
     return null;
   }
 
+  setFollow({ stream, state }: Req<'setFollow'>): null {
+    this.stream.setFollow(stream, state);
+    return null;
+  }
+
   /** The network came back or the tab became visible: retry now rather than after backoff. */
   nudge(): null {
     this.stream.nudge();
@@ -216,6 +223,7 @@ export class IngestDispatcher {
   private sendSnapshot(now: number): number {
     this.st.eventsPerSecond = this.rate.rate(now);
     this.st.connection = this.role === 'follower' ? 'elsewhere' : this.stream.state;
+    for (const [id, s] of Object.entries(this.sources.status)) s.eventsPerSecond = this.stream.rateOf(id, now);
     const speed = this.feed.speed.snapshot();
     let groups = 0;
     for (const t of Object.values(speed.views)) groups += t.size;

@@ -39,6 +39,13 @@ export class SpeedFeed {
     this.setViews(this.views);
   }
 
+  /** The dataset's schema gained fields: its views compile against the new one, its tallies stay. */
+  widen(datasetId: string, schema: DatasetSchema): void {
+    if (!this.schemas.has(datasetId)) return;
+    this.schemas.set(datasetId, schema);
+    this.setViews(this.views);
+  }
+
   /** Compiles the views of known datasets; returns the ones that do not compile, by id. */
   setViews(views: ViewDef[]): Record<string, string> {
     this.views = views;

@@ -8,7 +8,8 @@
 import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
 import { type ColumnBatch, checkBatch, type DatasetSchema, schemaProblem } from '../../protocol/schema';
-import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
+import { PROTOCOL_VERSION, type ServerMessage, type StreamInfo } from '../../protocol/stream';
+import { schemaChange } from '../../protocol/schemaChange';
 import { idProblem } from '../../protocol/ids';
 import { ownGet } from '../../protocol/ownRecord';
 import { fromWire } from '../../protocol/wire';
@@ -17,7 +18,8 @@ import type { IngestDeps, StreamSocket } from './ingestDeps';
 import { MicroBatcher } from './MicroBatcher';
 import { eventsHeader } from './microBatch';
 import type { ProblemReporter } from './ProblemReporter';
-import type { ConnectionState, IngestEvent, IngestStatus } from './protocol';
+import type { ConnectionState, FollowState, IngestEvent, IngestStatus } from './protocol';
+import { RateMeter } from './RateMeter';
 import type { SnapshotThrottle } from './SnapshotThrottle';
 import type { SpeedFeed } from './SpeedFeed';
 import type { StreamSources } from './StreamSources';
@@ -44,6 +46,13 @@ export interface IngestContext {
 export class StreamIngest {
   private conn: StreamSocket | null = null;
   private sinceCompact = 0;
+  /** The person's choices per stream; streams without one follow `only`. */
+  private follow: Record<string, FollowState> = Object.create(null);
+  private only: string[] | null = null;
+  /** What the server offers now, and what this connection has subscribed to. */
+  private offered: StreamInfo[] = [];
+  private readonly subscribed = new Set<string>();
+  private readonly rates = new Map<string, RateMeter>();
   private readonly batcher = new MicroBatcher(
     (stream) => this.cx.feed.schemaOf(stream),
     (stream, batch, offset, keep) => void this.cx.serially(() => this.append(stream, batch, offset, keep)),
@@ -78,6 +87,86 @@ export class StreamIngest {
     this.conn?.nudge();
   }
 
+  /** Which streams to read: the person's choices, else the `only` list, else every stream offered. */
+  configure(follow: Record<string, FollowState>, only: string[] | null): void {
+    this.follow = Object.assign(Object.create(null) as Record<string, FollowState>, follow);
+    this.only = only;
+  }
+
+  wanted(stream: string): FollowState {
+    if (Object.hasOwn(this.follow, stream)) return this.follow[stream]!;
+    return this.only === null || this.only.includes(stream) ? 'on' : 'off';
+  }
+
+  /** Subscribes, pauses or stops one stream; the others go on. */
+  setFollow(stream: string, state: FollowState): void {
+    this.follow[stream] = state;
+    const info = this.offered.find((s) => s.id === stream);
+    if (state === 'on' && info && !this.subscribed.has(stream)) void this.subscribe(info.id, info.schema, info.bufferedFrom);
+    if (state !== 'on' && this.subscribed.has(stream)) {
+      this.subscribed.delete(stream);
+      this.conn?.send({ type: 'unsubscribe', stream });
+    }
+    this.cx.sources.of(stream).follow = info ? state : 'retired';
+    this.cx.throttle.markDirty();
+  }
+
+  /** Per stream, events made durable per second (for the page). */
+  rateOf(stream: string, now: number): number {
+    return this.rates.get(stream)?.rate(now) ?? 0;
+  }
+
+  /** The server's streams (its hello, or a change since): subscribe to the wanted ones, note the rest. */
+  private offer(streams: StreamInfo[]): void {
+    this.offered = streams;
+    this.st.offered = streams.map((s) => ({
+      id: s.id,
+      fields: Array.isArray(s.schema.fields) ? s.schema.fields.map((f) => ({ name: String(f.name), type: String(f.type) })) : [],
+      nextOffset: s.nextOffset,
+    }));
+    const now = new Set(streams.map((s) => s.id));
+    for (const id of [...this.subscribed]) {
+      if (now.has(id)) continue;
+      this.subscribed.delete(id);
+      this.cx.sources.of(id).follow = 'retired';
+      this.cx.emit({ type: 'info', message: `stream ${id} was retired by the server; its dataset keeps what it received` });
+    }
+    for (const s of streams) {
+      const want = this.wanted(s.id);
+      if (want === 'on' && !this.subscribed.has(s.id)) void this.subscribe(s.id, s.schema, s.bufferedFrom);
+      else if (want === 'on') this.widenNow(s.id, s.schema);
+      else this.cx.sources.of(s.id).follow = want;
+    }
+    this.cx.throttle.markDirty();
+  }
+
+  /**
+   * A subscribed stream's schema changed on the server. The speed path's schema widens at once (the
+   * events behind this message may carry the new field), the log's in order with the appends.
+   */
+  private widenNow(stream: string, schema: DatasetSchema): void {
+    if (!this.cx.feed.knows(stream) || schemaProblem(schema)) return;
+    const change = schemaChange(this.cx.feed.schemaOf(stream), schema);
+    if (change.kind === 'same') return;
+    if (change.kind === 'refused') {
+      this.subscribed.delete(stream);
+      this.conn?.send({ type: 'unsubscribe', stream });
+      this.cx.sources.of(stream).follow = 'paused';
+      this.cx.problems.report(`stream ${stream} changed its schema in a way its dataset cannot follow (${change.error}); stopped reading it, the dataset keeps what it has`);
+      return;
+    }
+    this.cx.feed.widen(stream, change.schema);
+    void this.cx.serially(async () => {
+      const ds = await this.log.widenDataset(stream, change.schema);
+      const d = this.st.datasets[stream];
+      if (d) d.schema = ds.schema;
+    });
+    this.cx.emit({
+      type: 'info',
+      message: `stream ${stream} gained ${change.added.length === 1 ? 'the field' : 'the fields'} ${change.added.join(', ')}; earlier events read ${change.added.length === 1 ? 'it' : 'them'} as empty (NULL)`,
+    });
+  }
+
   stop(): void {
     this.conn?.stop();
     this.dropPending();
@@ -86,6 +175,7 @@ export class StreamIngest {
   private onState(state: ConnectionState, detail?: string): void {
     this.st.connection = state;
     this.st.reconnects = this.conn?.reconnects ?? 0;
+    if (state === 'backoff' || state === 'stopped') this.subscribed.clear();
     if (state === 'backoff') {
       // Buffered events are not durable; the server replays them from our durable offset.
       this.dropPending();
@@ -105,13 +195,17 @@ export class StreamIngest {
           this.conn?.stop();
           return;
         }
-        for (const s of msg.streams) void this.subscribe(s.id, s.schema, s.bufferedFrom);
+        this.offer(msg.streams);
+        return;
+      case 'streams':
+        this.offer(msg.streams);
         return;
       case 'events':
         this.onEvents(msg.stream, msg.offset, msg.batch);
         return;
       case 'gap':
-        this.onGap(msg.stream, msg.requested, msg.resumeAt);
+        if (msg.kind === 'rejected') this.onRejected(msg.stream, msg.requested, msg.resumeAt, msg.reason ?? 'no reason given');
+        else this.onGap(msg.stream, msg.requested, msg.resumeAt);
         return;
       case 'error':
         this.cx.problems.report(`server: ${msg.message}`);
@@ -127,15 +221,24 @@ export class StreamIngest {
       if (badId) return this.cx.problems.report(`stream ${JSON.stringify(stream)}: ${badId}; not subscribing`);
       const problem = schemaProblem(schema);
       if (problem) return this.cx.problems.report(`stream ${stream}: ${problem}; not subscribing`);
-      const ds = await this.log.ensureDataset(stream, stream, schema);
-      if (JSON.stringify(ds.schema) !== JSON.stringify(schema)) {
-        return this.cx.problems.report(`stream ${stream}: its schema changed; not subscribing (the log keeps the old one)`);
+      if (this.wanted(stream) !== 'on' || this.subscribed.has(stream)) return;
+      let ds = await this.log.ensureDataset(stream, stream, schema);
+      const change = schemaChange(ds.schema, schema);
+      if (change.kind === 'refused') {
+        this.cx.sources.of(stream).follow = 'paused';
+        return this.cx.problems.report(`stream ${stream} changed its schema in a way its dataset cannot follow (${change.error}); not reading it, the dataset keeps what it has`);
       }
-      if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, schema, ds.highWater);
+      if (change.kind === 'widen') {
+        ds = await this.log.widenDataset(stream, change.schema);
+        this.cx.emit({ type: 'info', message: `stream ${stream} gained ${change.added.join(', ')}; earlier events read ${change.added.length === 1 ? 'it' : 'them'} as empty (NULL)` });
+      }
+      if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, ds.schema, ds.highWater);
+      else this.cx.feed.widen(stream, ds.schema);
       const stored = ownGet(ds.sources, stream);
       const fromOffset = this.cx.sources.subscribing(stream, stored, bufferedFrom);
-      this.cx.sources.set(stream, sourceStatus(ds, stream, fromOffset));
-      this.st.datasets[stream] ??= datasetStatus(ds);
+      this.cx.sources.set(stream, { ...sourceStatus(ds, stream, fromOffset), follow: 'on' });
+      this.st.datasets[stream] = datasetStatus(ds);
+      this.subscribed.add(stream);
       this.conn?.send({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream, fromOffset });
     });
   }
@@ -154,6 +257,20 @@ export class StreamIngest {
       const lost = await this.log.recordGap(stream, stream, resumeAt);
       this.cx.sources.advance(stream, resumeAt).gapEvents += lost;
       if (lost > 0) this.cx.problems.report(`stream ${stream}: the server no longer holds ${lost} events (offsets ${requested}..${resumeAt - 1}); they are missing from the log`);
+    });
+  }
+
+  /** The server refused what its broker held at these offsets (not events): recorded as rejected. */
+  private onRejected(stream: string, requested: number, resumeAt: number, reason: string): void {
+    if (!this.cx.feed.knows(stream)) return;
+    this.batcher.flush(stream);
+    if (this.cx.sources.takeFresh(stream)) void this.cx.serially(() => this.log.startSource(stream, stream, requested).then(() => undefined));
+    void this.cx.serially(async () => {
+      const n = await this.log.recordGap(stream, stream, resumeAt, 'rejected');
+      const s = this.cx.sources.advance(stream, resumeAt);
+      s.rejectedEvents += n;
+      if (n > 0) this.cx.problems.report(`stream ${stream} offsets ${requested}..${resumeAt - 1}: ${n} message(s) refused by the server, never appended (${reason})`);
+      this.conn?.send({ type: 'ack', stream, offset: s.durableOffset });
     });
   }
 
@@ -212,6 +329,11 @@ export class StreamIngest {
       this.st.rejected += r.rejected;
       this.cx.sources.of(stream).rejectedEvents += r.rejected;
       if (r.segment) this.cx.appended({ dataset: stream, highWater: r.lastSeq });
+      if (r.appended > 0) {
+        let meter = this.rates.get(stream);
+        if (!meter) this.rates.set(stream, (meter = new RateMeter()));
+        meter.record(r.lastSeq);
+      }
       // Acknowledged only now: everything before nextOffset is durable.
       if (r.nextOffset !== null) this.conn?.send({ type: 'ack', stream, offset: this.cx.sources.advance(stream, r.nextOffset).durableOffset });
       if (r.appended > 0) this.cx.throttle.soon();

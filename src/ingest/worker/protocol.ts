@@ -7,9 +7,27 @@ import type { ViewDef } from '../../views/ViewDef';
 /** `elsewhere`: another tab holds the workspace's writer role and reads the stream; this one follows the log. */
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped' | 'elsewhere';
 
+/**
+ * Whether this workspace reads a stream: `on` (subscribed), `paused` (not now; resumes where its
+ * log ends), `off` (not followed: a stream the page lists but never reads, or stopped for good).
+ */
+export type FollowState = 'on' | 'paused' | 'off';
+
+/** A stream the server offers, as its hello or streams message said. */
+export interface OfferedStream {
+  id: string;
+  fields: { name: string; type: string }[];
+  /** The server's next offset when it last told us. */
+  nextOffset: number;
+}
+
 export interface StreamStatus {
   /** The next offset not yet durable in the log: where a resubscribe starts. */
   durableOffset: number;
+  /** What this workspace wants of the stream; `retired` when the server no longer offers it. */
+  follow?: FollowState | 'retired';
+  /** Events made durable per second, recently. */
+  eventsPerSecond?: number;
   /** Events the server reported it could no longer replay. */
   gapEvents: number;
   /** Events that arrived unreadable or invalid and were never appended. */
@@ -51,6 +69,8 @@ export interface IngestStatus {
   /** Received but not yet durable (and so not yet acknowledged nor tallied). */
   pending: number;
   streams: Record<string, StreamStatus>;
+  /** What the server offers (empty until its hello). */
+  offered: OfferedStream[];
   datasets: Record<string, DatasetStatus>;
 }
 
@@ -60,7 +80,16 @@ export type IngestMethods = {
    * reload); the speed layer then re-tallies the log past it. It reports the base it actually used.
    */
   init: {
-    req: { dbName: string; url: string | null; views: ViewDef[]; speedBase?: Record<string, number> };
+    req: {
+      dbName: string;
+      url: string | null;
+      views: ViewDef[];
+      speedBase?: Record<string, number>;
+      /** The person's choice per stream (kept by the page); streams not in it follow `only`. */
+      follow?: Record<string, FollowState>;
+      /** Read only these streams unless chosen otherwise (the `stream` URL parameter); null: every stream offered. */
+      only?: string[] | null;
+    };
     res: { datasets: Record<string, { highWater: number; speedBase: number }> };
   };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
@@ -69,6 +98,8 @@ export type IngestMethods = {
   /** Teaching control: make the speed layer drop every nth event (null: healthy). Batch corrects it. */
   setSpeedFault: { req: { dropEvery: number | null }; res: null };
   connect: { req: { url: string }; res: null };
+  /** Subscribe to, pause or stop following one stream; the others go on. */
+  setFollow: { req: { stream: string; state: FollowState }; res: null };
   disconnect: { req: Record<string, never>; res: null };
   /** Reconnect now if waiting to (the tab became visible, the network came back). */
   nudge: { req: Record<string, never>; res: null };

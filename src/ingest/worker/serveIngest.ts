@@ -13,6 +13,7 @@ export function serveIngest(port: PortLike, deps?: IngestDeps): IngestDispatcher
     dropUpTo: (d) => dispatcher.dropUpTo(d),
     setSpeedFault: (d) => dispatcher.setSpeedFault(d),
     connect: (d) => dispatcher.connect(d),
+    setFollow: (d) => dispatcher.setFollow(d),
     disconnect: () => dispatcher.disconnect(),
     nudge: () => dispatcher.nudge(),
   });
