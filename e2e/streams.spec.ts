@@ -13,12 +13,29 @@ import { findNatsServer, type NatsServer, startNatsServer } from '../server/brok
 import { createServer, type RunningServer } from '../server/createServer';
 import { openConsole, runSql, smallResult, waitForTable } from './console/consoleUi';
 import { datasets, shot } from './files/importUi';
-import { expect, test } from './fixtures';
+import { dataValue, expect, test } from './fixtures';
 import { declare, post, producerSocket, replay, type Sent, sent, streamRow, streamStats } from './streams/producers';
 
-const CLICKS = { fields: [{ name: 'page', type: 'text' as const }, { name: 'ms', type: 'integer' as const }] };
-const TEMPS = { fields: [{ name: 'sensor', type: 'text' as const }, { name: 'quarter_degrees', type: 'integer' as const }, { name: 'celsius', type: 'float' as const }], timeZone: 'Europe/Paris' };
-const ORDERS = { fields: [{ name: 'item', type: 'text' as const }, { name: 'qty', type: 'integer' as const }] };
+const CLICKS = {
+  fields: [
+    { name: 'page', type: 'text' as const },
+    { name: 'ms', type: 'integer' as const },
+  ],
+};
+const TEMPS = {
+  fields: [
+    { name: 'sensor', type: 'text' as const },
+    { name: 'quarter_degrees', type: 'integer' as const },
+    { name: 'celsius', type: 'float' as const },
+  ],
+  timeZone: 'Europe/Paris',
+};
+const ORDERS = {
+  fields: [
+    { name: 'item', type: 'text' as const },
+    { name: 'qty', type: 'integer' as const },
+  ],
+};
 
 const clicks = (k: number, from: number) => Array.from({ length: k }, (_, j) => ({ page: `/p${(from + j) % 7}`, ms: from + j }));
 const rowsOf = async (page: Page, id: string) => (await datasets(page))[id]?.rows ?? -1;
@@ -46,7 +63,9 @@ test.describe('declared streams', () => {
     for (let i = 0; i < 5; i++) expect((await post(url, 'clicks', clicks(1000, i * 1000), clicksSent)).status).toBe(200);
     const tempsSent = sent();
     const producer = await producerSocket(url);
-    const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 500 }, (_, j) => ({ sensor: `s${j % 3}`, quarter_degrees: (b * 500 + j) % 400, celsius: ((b * 500 + j) % 400) / 4, ts: '2026-07-01T12:00:00' })));
+    const batches = Array.from({ length: 10 }, (_, b) =>
+      Array.from({ length: 500 }, (_, j) => ({ sensor: `s${j % 3}`, quarter_degrees: (b * 500 + j) % 400, celsius: ((b * 500 + j) % 400) / 4, ts: '2026-07-01T12:00:00' })),
+    );
     await producer.publish('temps', batches, tempsSent);
     producer.close();
 
@@ -82,6 +101,12 @@ test.describe('declared streams', () => {
     expect(await rowsOf(page, 'clicks')).toBe(5000);
     await streamRow(page, 'clicks').getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => rowsOf(page, 'clicks')).toBe(5300);
+    for (const id of ['clicks', 'temps', 'weather']) await expect(streamRow(page, id)).toHaveAttribute('data-state', 'on');
+    // Each stream's dataset got starter views: its dashboard counts its own events, merged exactly.
+    await page.getByTestId('dataset-picker').selectOption('clicks');
+    await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(5300);
+    await expect.poll(() => dataValue(page, 'kpi-sum-of-ms-merged')).toBe(clicksSent.sums.ms);
+    await shot(page, 'stream-dashboard');
 
     await page.getByTestId('recompute-now').click();
     expect(await ask(page, 'clicks', 5300, 'SELECT count(*) AS n, sum(ms) AS s FROM clicks')).toEqual([['5300', String(clicksSent.sums.ms)]]);
@@ -196,7 +221,9 @@ test.describe('a broker upstream (NATS JetStream)', () => {
       const stats = await streamStats(url);
       expect(stats.orders).toMatchObject({ produced: total.count, validEvents: total.count, totals: { count: total.count, sums: { qty: total.sums.qty } } });
       await page.getByTestId('recompute-now').click();
-      expect(await ask(page, 'orders', total.count, 'SELECT count(*) AS n, sum(qty) AS q, count(DISTINCT seq) AS d FROM orders')).toEqual([[String(total.count), String(total.sums.qty), String(total.count)]]);
+      expect(await ask(page, 'orders', total.count, 'SELECT count(*) AS n, sum(qty) AS q, count(DISTINCT seq) AS d FROM orders')).toEqual([
+        [String(total.count), String(total.sums.qty), String(total.count)],
+      ]);
     } finally {
       await restarted?.close();
     }

@@ -11,7 +11,12 @@ import { JetStreamSource, jetStreamNames } from './broker/JetStreamSource';
 import { findNatsServer, type NatsServer, startNatsServer } from './broker/natsServer';
 import { createServer, type RunningServer } from './createServer';
 
-const CLICKS = { fields: [{ name: 'page', type: 'text' as const }, { name: 'ms', type: 'integer' as const }] };
+const CLICKS = {
+  fields: [
+    { name: 'page', type: 'text' as const },
+    { name: 'ms', type: 'integer' as const },
+  ],
+};
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;

@@ -32,7 +32,7 @@ const pipeline = new Pipeline(
     history: new QueryHistory(workspace),
     streamUrl: streams.url,
     streamsOnly: streams.only,
-    followStore: localStorage,
+    prefs: localStorage,
     views: [...DEFAULT_VIEWS],
     batchIntervalMs: Number.isFinite(intervalS) && intervalS >= 1 ? intervalS * 1000 : 10_000,
   },

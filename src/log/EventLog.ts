@@ -29,6 +29,8 @@ export interface AppendResult {
   lastSeq: number;
   /** The segment written, without its bytes; null when nothing was written. */
   segment: Omit<SegmentRecord, 'bytes'> | null;
+  /** Its size in the log (0 when nothing was written). */
+  byteLength: number;
   /** The source's next offset after this append. */
   nextOffset: number | null;
   /** Speed-layer input: the events actually appended (the batch minus duplicates). */
@@ -124,7 +126,7 @@ export class EventLog {
           ownSet(ds.sources, source.stream, nextOffset);
           await this.db.datasets.put(ds);
         }
-        return { appended: 0, rejected, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, nextOffset, batch: events };
+        return { appended: 0, rejected, duplicates, firstSeq, lastSeq: ds.highWater, segment: null, byteLength: 0, nextOffset, batch: events };
       }
       let minTs = Infinity;
       let maxTs = -Infinity;
@@ -145,7 +147,7 @@ export class EventLog {
       if (source && nextOffset !== null) ownSet(ds.sources, source.stream, nextOffset);
       await this.db.datasets.put(ds);
       const { bytes: _bytes, ...meta } = segment;
-      return { appended: events.count, rejected, duplicates, firstSeq, lastSeq, segment: meta, nextOffset, batch: events };
+      return { appended: events.count, rejected, duplicates, firstSeq, lastSeq, segment: meta, byteLength: bytes.byteLength, nextOffset, batch: events };
     });
   }
 

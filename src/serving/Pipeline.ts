@@ -22,6 +22,7 @@ import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
+import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
 import { Exports } from './Exports';
 
@@ -59,6 +60,7 @@ export class Pipeline {
   readonly history: QueryHistory | null;
   /** Which streams this workspace reads. */
   readonly follow: StreamFollow;
+  private readonly starterViews: StreamStarterViews;
 
   constructor(
     private readonly workers: PipelineWorkers,
@@ -67,7 +69,8 @@ export class Pipeline {
     this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
     this.history = options.history ?? null;
     this.console = new SqlConsole(() => this.batch, this.history);
-    this.follow = new StreamFollow(options.dbName, options.streamsOnly ?? null, options.followStore ?? null, () => this.ingest);
+    this.starterViews = new StreamStarterViews(options.dbName, options.prefs ?? null, (views) => this.addViews(views));
+    this.follow = new StreamFollow(options.dbName, options.streamsOnly ?? null, options.prefs ?? null, () => this.ingest);
     this.ingestHandle = this.startIngest();
     this.batchHandle = this.startBatch();
     this.snap = initialSnapshot(options);
@@ -101,6 +104,7 @@ export class Pipeline {
       if (e.type !== 'snapshot') return this.message(e.type, e.message);
       // One update, so listeners hear of each snapshot once.
       this.snap = { ...this.snap, ingest: e.status, speed: e.speed };
+      if (this.snap.phase === 'ready') this.starterViews.notice(e.status.datasets, this.snap.viewDefs);
       this.update(this.merged());
     });
     return h;

@@ -28,7 +28,7 @@ export interface PipelineOptions {
   /** The streams to read unless the person chose otherwise (the `stream` URL parameter); null: all. */
   streamsOnly?: string[] | null;
   /** Where the person's per-stream choices are kept (localStorage in a page). */
-  followStore?: KeyValueStore;
+  prefs?: KeyValueStore;
   /** Built-in views; the user's saved views are added from the store. */
   views: ViewDef[];
   batchIntervalMs: number;

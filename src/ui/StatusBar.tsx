@@ -40,7 +40,9 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
   const stream = dataset !== null && ing && Object.hasOwn(ing.streams, dataset) ? ing.streams[dataset] : undefined;
   // Poll only while connected: a server known to be down would just fill the console with refused requests.
   const streams = useServerStats(connection === 'open').data;
-  const serverSent = streams?.reduce((n, x) => n + x.produced, 0);
+  // The selected dataset's own stream when the server has one of its name; else everything it sent.
+  const own = streams?.find((x) => x.id === dataset);
+  const serverSent = own ? own.produced : streams?.reduce((n, x) => n + x.produced, 0);
   return (
     <div className="status-bar" data-testid="status-bar">
       <div className="stat">
@@ -53,7 +55,13 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
         </span>
       </div>
       <Stat label="Events/s" value={fmtInt(ing?.eventsPerSecond ?? 0)} testId="status-rate" raw={Math.round(ing?.eventsPerSecond ?? 0)} />
-      <Stat label="Server sent" value={fmtInt(serverSent)} testId="status-server-sent" raw={serverSent ?? ''} title="Events the stream server reports it produced, over all its streams" />
+      <Stat
+        label="Server sent"
+        value={fmtInt(serverSent)}
+        testId="status-server-sent"
+        raw={serverSent ?? ''}
+        title={own ? `Offsets the server's stream ${own.id} has used` : 'Events the stream server reports it produced, over all its streams'}
+      />
       <Stat
         label="In log"
         value={`${fmtInt(logEvents)}${status?.importing ? ' · importing…' : ''}`}

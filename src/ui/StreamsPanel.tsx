@@ -42,7 +42,17 @@ function FollowButtons({ id, state }: { id: string; state: FollowState | 'retire
   );
 }
 
-function StreamRow({ s, status, produced }: { s: OfferedStream | { id: string; fields: null; nextOffset: null }; status: StreamStatus | undefined; produced: number | undefined }) {
+function StreamRow({
+  s,
+  status,
+  produced,
+  elsewhere,
+}: {
+  s: OfferedStream | { id: string; fields: null; nextOffset: null };
+  status: StreamStatus | undefined;
+  produced: number | undefined;
+  elsewhere: boolean;
+}) {
   const state = status?.follow ?? (s.fields === null ? 'retired' : 'off');
   const lag = produced !== undefined && status && state !== 'off' ? Math.max(0, produced - status.durableOffset) : null;
   return (
@@ -53,7 +63,7 @@ function StreamRow({ s, status, produced }: { s: OfferedStream | { id: string; f
       <td className="schema" title={s.fields?.map((f) => `${f.name}: ${f.type}`).join('\n')}>
         {s.fields === null ? '–' : s.fields.map((f) => `${f.name} ${f.type}`).join(', ')}
       </td>
-      <td data-testid="stream-state">{STATE_TEXT[state]}</td>
+      <td data-testid="stream-state">{elsewhere ? 'read by the other tab' : STATE_TEXT[state]}</td>
       <td className="num">{state === 'on' ? `${fmtInt(Math.round(status?.eventsPerSecond ?? 0))}/s` : '–'}</td>
       <td className="num">{status ? fmtInt(status.durableOffset) : '–'}</td>
       <td className="num" title="Events the server holds that this log does not have yet">
@@ -63,7 +73,7 @@ function StreamRow({ s, status, produced }: { s: OfferedStream | { id: string; f
         {status ? `${fmtInt(status.gapEvents)} / ${fmtInt(status.rejectedEvents)}` : '–'}
       </td>
       <td className="actions">
-        <FollowButtons id={s.id} state={state} />
+        {!elsewhere && <FollowButtons id={s.id} state={state} />}
         <ControlError control={`follow-${s.id}`} />
       </td>
     </tr>
@@ -111,7 +121,7 @@ export function StreamsPanel() {
             </thead>
             <tbody>
               {[...offered, ...gone].map((o) => (
-                <StreamRow key={o.id} s={o} status={Object.hasOwn(ing.streams, o.id) ? ing.streams[o.id] : undefined} produced={produced.get(o.id)} />
+                <StreamRow key={o.id} s={o} status={Object.hasOwn(ing.streams, o.id) ? ing.streams[o.id] : undefined} produced={produced.get(o.id)} elsewhere={ing.connection === 'elsewhere'} />
               ))}
             </tbody>
           </table>

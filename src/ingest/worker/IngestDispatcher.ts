@@ -52,7 +52,7 @@ export class IngestDispatcher {
     (job) => this.serially(job),
     (ds) => {
       this.st.datasets[ds.id] = datasetStatus(ds);
-      Object.assign(this.sources.status, sourceStatuses(ds));
+      this.sources.merge(sourceStatuses(ds));
       this.rate.record(this.st.appended + this.follower.tallied);
       this.throttle.soon();
     },
@@ -115,7 +115,7 @@ export class IngestDispatcher {
       this.feed.addDataset(ds.id, ds.schema, base);
       if (base < ds.highWater) rebuild.push(ds.id);
       this.st.datasets[ds.id] = datasetStatus(ds);
-      Object.assign(this.sources.status, sourceStatuses(ds));
+      this.sources.merge(sourceStatuses(ds));
       datasets[ds.id] = { highWater: ds.highWater, speedBase: base };
     }
     this.feed.setViews(views);

@@ -321,6 +321,9 @@ export class StreamIngest {
         if (d) {
           d.highWater = r.lastSeq;
           d.segments += 1;
+          if (d.bytes !== null) d.bytes += r.byteLength;
+          d.minTs = d.minTs === null ? r.segment.minTs : Math.min(d.minTs, r.segment.minTs);
+          d.maxTs = d.maxTs === null ? r.segment.maxTs : Math.max(d.maxTs, r.segment.maxTs);
         }
         this.sinceCompact++;
       }

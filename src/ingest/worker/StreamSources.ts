@@ -28,6 +28,11 @@ export class StreamSources {
     this.status[stream] = s;
   }
 
+  /** The log's figures for streams (another tab's appends): what this worker knows beyond them stays. */
+  merge(fromLog: Record<string, StreamStatus>): void {
+    for (const [stream, s] of Object.entries(fromLog)) this.status[stream] = { ...this.status[stream], ...s };
+  }
+
   /**
    * A subscribe is about to be sent: from the log's stored offset, or, for a stream the log has never
    * read, from the oldest offset the server still holds. Returns the offset to subscribe from.
