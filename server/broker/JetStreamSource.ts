@@ -3,10 +3,11 @@
  * (offset = seq - 1), so any producer that publishes to the subject feeds the stream, and a
  * restarted workbench server resumes from the broker's log, not from anything it held itself.
  */
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect, nanos } from '@nats-io/transport-node';
 import { type BrokerSource, BrokerUnavailableError, type SourceDelivery, type SourceStatus } from './BrokerSource';
+import { JetStreamReader } from './JetStreamReader';
 
 export interface JetStreamSourceOptions {
   /** e.g. nats://127.0.0.1:4222 */
@@ -23,8 +24,6 @@ const FIRST_CONNECT_MS = 5_000;
 const PUBLISH_TIMEOUT_MS = 3_000;
 /** Publish requests in flight at once: a whole huge batch at once would time out its tail. */
 const PUBLISH_WINDOW = 1_024;
-const MAX_DELIVERY = 5_000;
-const RETRY_MS = 500;
 /** After the first connection the client reconnects on its own, forever, every half second or so. */
 const RECONNECTING = { maxReconnectAttempts: -1, reconnectTimeWait: 500, reconnectJitter: 250, pingInterval: 10_000, maxPingOut: 2 };
 
@@ -45,12 +44,6 @@ interface Connection {
   jsm: JetStreamManager;
 }
 
-/** One broker-side consumer and its messages; replaced whenever there is doubt about what it sends. */
-interface Reading {
-  messages: ConsumerMessages;
-  name: string;
-}
-
 export class JetStreamSource implements BrokerSource {
   readonly kind = 'nats-jetstream';
   readonly #opts: JetStreamSourceOptions;
@@ -58,44 +51,35 @@ export class JetStreamSource implements BrokerSource {
   #connection: Promise<Connection> | null = null;
   #connected = false;
   #downSince: Date | null = null;
-  #readError: string | null = null;
   #closed: Promise<void> | null = null;
   #nextOffset = 0;
   #publishing: Promise<unknown> = Promise.resolve();
-  #deliver: ((d: SourceDelivery) => void) | null = null;
-  /** The next offset to deliver: everything below it was delivered or reported missing. */
-  #expected = 0;
-  #batch: Uint8Array[] = [];
-  #flushScheduled = false;
-  #reading: Reading | null = null;
-  /** Bumped for each new consumer, so what an older one still sends is dropped. */
-  #generation = 0;
-  #wake: () => void = () => {};
+  readonly #reader: JetStreamReader;
 
   constructor(opts: JetStreamSourceOptions) {
     this.#opts = opts;
     this.#log = opts.log ?? (() => {});
+    this.#reader = new JetStreamReader({
+      stream: opts.stream,
+      log: this.#log,
+      connect: () => this.#connect(),
+      connectedNow: async () => {
+        const connection = await this.#connection?.catch(() => null);
+        return connection && this.#connected ? connection.jsm : null;
+      },
+      sawSeq: (seq) => this.#sawSeq(seq),
+    });
   }
 
   async open(fromOffset: number, deliver: (d: SourceDelivery) => void): Promise<void> {
     const { stream, servers } = this.#opts;
-    if (this.#closed || this.#deliver) throw new Error(`JetStream source ${stream} is ${this.#closed ? 'closed' : 'already open'}`);
+    if (this.#closed || this.#reader.opened) throw new Error(`JetStream source ${stream} is ${this.#closed ? 'closed' : 'already open'}`);
     const { jsm } = await this.#connect();
-    this.#deliver = deliver;
-    this.#expected = Math.max(0, Math.floor(fromOffset));
     try {
-      // Report a purged head now rather than when the next event arrives, which may be never.
-      const { state } = await jsm.streams.info(stream);
-      this.#sawSeq(state.last_seq);
-      const gone = state.messages === 0 ? state.last_seq : state.first_seq - 1;
-      if (gone > this.#expected) this.#reportMissing(gone);
-      if (state.last_seq < this.#expected) this.#log(`reading ${stream} from offset ${this.#expected}, after its newest (${state.last_seq}): it lost events or was recreated`);
-      this.#reading = await this.#consume();
+      await this.#reader.open(jsm, fromOffset, deliver);
     } catch (err) {
-      this.#deliver = null;
       throw new Error(`JetStream stream ${stream} at ${servers} cannot be read: ${messageOf(err)}`);
     }
-    void this.#superviseReading();
   }
 
   publish(payloads: readonly Uint8Array[], idempotencyKey?: string): Promise<{ first: number; last: number }> {
@@ -112,19 +96,13 @@ export class JetStreamSource implements BrokerSource {
     if (this.#closed) detail = 'closed';
     else if (this.#downSince) detail = `NATS at ${servers} unreachable since ${this.#downSince.toTimeString().slice(0, 8)}; reconnecting`;
     else if (!this.#connected) detail = `not connected to NATS at ${servers} yet`;
-    else if (this.#readError !== null) detail = `cannot read JetStream stream ${stream} at ${servers} (${this.#readError}); retrying`;
+    else if (this.#reader.readError !== null) detail = `cannot read JetStream stream ${stream} at ${servers} (${this.#reader.readError}); retrying`;
     return { up: detail === null, detail, nextOffset: this.#nextOffset };
   }
 
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#wake();
-      this.#batch = [];
-      this.#generation++;
-      const reading = this.#reading;
-      this.#reading = null;
-      await reading?.messages.close().catch(() => {});
-      if (reading) await this.#dropConsumer(reading.name);
+      await this.#reader.close();
       const connection = await this.#connection?.catch(() => null);
       await connection?.nc.close().catch(() => {});
       this.#connected = false;
@@ -176,7 +154,7 @@ export class JetStreamSource implements BrokerSource {
 
   /** Follows the connection for status(), and starts reading afresh after each reconnect. */
   async #watch(nc: NatsConnection, jsm: JetStreamManager): Promise<void> {
-    const { servers, stream } = this.#opts;
+    const { servers } = this.#opts;
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') {
         if (this.#connected) this.#log(`lost NATS at ${servers}; reconnecting`);
@@ -186,132 +164,8 @@ export class JetStreamSource implements BrokerSource {
         this.#connected = true;
         this.#downSince = null;
         this.#log(`reconnected to NATS at ${servers}`);
-        // A restarted broker has forgotten the consumer, and messages in flight to us may be lost.
-        this.#recycle('reconnected');
-        jsm.streams.info(stream).then(
-          ({ state }) => {
-            this.#sawSeq(state.last_seq);
-            if (this.#deliver && state.last_seq < this.#expected) {
-              this.#log(`JetStream stream ${stream} now ends at offset ${state.last_seq}, before the ${this.#expected} delivered: the broker lost events or the stream was recreated`);
-            }
-          },
-          (err: unknown) => this.#log(`could not read JetStream stream ${stream} after reconnecting: ${messageOf(err)}`),
-        );
+        this.#reader.reconnected(jsm);
       }
-    }
-  }
-
-  /**
-   * A consumer from the next offset to deliver. Not the library's ordered consumer: that one
-   * re-creates itself after a broker restart but keeps its old pull accounting, and can then stall
-   * until two heartbeats are missed. Here any doubt (a reconnect, a gap in delivery sequence, the
-   * consumer gone) ends the consumer, and #superviseReading starts a new one from #expected.
-   */
-  async #consume(): Promise<Reading> {
-    const { js, jsm } = await this.#connect();
-    const generation = ++this.#generation;
-    const info = await jsm.consumers.add(this.#opts.stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.#expected + 1,
-      ack_policy: AckPolicy.None,
-      mem_storage: true,
-      num_replicas: 1,
-      // Left behind if this process dies; the broker drops it a minute later.
-      inactive_threshold: nanos(60_000),
-    });
-    let delivered = 0;
-    const messages = await js.consumers.getConsumerFromInfo(info).consume({
-      max_messages: MAX_DELIVERY,
-      expires: 10_000,
-      abort_on_missing_resource: true,
-      callback: (m) => {
-        if (generation !== this.#generation) return;
-        // Nothing is resent without acks: a message lost with a dropped connection shows only as a skipped delivery sequence.
-        if (m.info.deliverySequence !== ++delivered) return this.#recycle(`delivery sequence jumped to ${m.info.deliverySequence}`);
-        this.#take(m);
-      },
-    });
-    if (generation !== this.#generation) {
-      await messages.close();
-      throw new Error('superseded by a newer consumer');
-    }
-    this.#readError = null;
-    return { messages, name: info.name };
-  }
-
-  #recycle(why: string): void {
-    if (!this.#reading) return;
-    this.#log(`restarting the JetStream consumer on ${this.#opts.stream} at offset ${this.#expected}: ${why}`);
-    this.#generation++;
-    void this.#reading.messages.close();
-  }
-
-  async #superviseReading(): Promise<void> {
-    while (!this.#closed) {
-      const reading = this.#reading;
-      if (reading) {
-        const ended = await reading.messages.closed();
-        if (this.#closed) return;
-        this.#generation++;
-        this.#reading = null;
-        if (ended instanceof Error) this.#log(`JetStream consumer on ${this.#opts.stream} stopped (${ended.message}); reading again from offset ${this.#expected}`);
-        void this.#dropConsumer(reading.name);
-      }
-      try {
-        this.#reading = await this.#consume();
-      } catch (err) {
-        this.#readError = messageOf(err);
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-          setTimeout(resolve, RETRY_MS);
-        });
-      }
-    }
-  }
-
-  async #dropConsumer(name: string): Promise<void> {
-    const connection = await this.#connection?.catch(() => null);
-    if (connection && this.#connected) await connection.jsm.consumers.delete(this.#opts.stream, name).catch(() => {});
-  }
-
-  #take(m: JsMsg): void {
-    if (this.#closed || !this.#deliver) return;
-    const offset = m.seq - 1;
-    if (offset < this.#expected) return;
-    this.#sawSeq(m.seq);
-    if (offset > this.#expected) this.#reportMissing(offset);
-    this.#batch.push(m.data);
-    this.#expected = offset + 1;
-    if (this.#batch.length >= MAX_DELIVERY) this.#flush();
-    else if (!this.#flushScheduled) {
-      // What arrived in the same socket reads comes before the next macrotask: one delivery.
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
-  }
-
-  /** Offsets from the next expected one up to `until` (exclusive) are gone from the broker. */
-  #reportMissing(until: number): void {
-    this.#flush();
-    const offset = this.#expected;
-    this.#expected = until;
-    this.#emit({ kind: 'missing', offset, count: until - offset });
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#batch.length === 0 || this.#closed) return;
-    const payloads = this.#batch;
-    this.#batch = [];
-    this.#emit({ kind: 'messages', offset: this.#expected - payloads.length, payloads });
-  }
-
-  #emit(d: SourceDelivery): void {
-    try {
-      this.#deliver?.(d);
-    } catch (err) {
-      // These offsets count as delivered: a throwing receiver must not stop the reading or get them twice.
-      this.#log(`delivering offsets from ${d.offset} of ${this.#opts.stream} failed: ${messageOf(err)}`);
     }
   }
 

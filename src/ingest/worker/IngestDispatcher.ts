@@ -104,7 +104,7 @@ export class IngestDispatcher {
 
   async init({ dbName, url, views, speedBase = {}, follow = {}, only = null }: Req<'init'>): Promise<Res<'init'>> {
     this.logRef = this.deps.openLog(dbName);
-    this.stream.configure(follow, only);
+    this.stream.offers.configure(follow, only);
     const datasets: Res<'init'>['datasets'] = {};
     const rebuild: string[] = [];
     for (const ds of await this.log.datasets()) {
@@ -173,7 +173,7 @@ export class IngestDispatcher {
   }
 
   setFollow({ stream, state }: Req<'setFollow'>): null {
-    this.stream.setFollow(stream, state);
+    this.stream.offers.setFollow(stream, state);
     return null;
   }
 

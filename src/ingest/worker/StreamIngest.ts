@@ -8,7 +8,7 @@
 import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
 import { type ColumnBatch, checkBatch, type DatasetSchema, schemaProblem } from '../../protocol/schema';
-import { PROTOCOL_VERSION, type ServerMessage, type StreamInfo } from '../../protocol/stream';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { schemaChange } from '../../protocol/schemaChange';
 import { idProblem } from '../../protocol/ids';
 import { ownGet } from '../../protocol/ownRecord';
@@ -18,7 +18,8 @@ import type { IngestDeps, StreamSocket } from './ingestDeps';
 import { MicroBatcher } from './MicroBatcher';
 import { eventsHeader } from './microBatch';
 import type { ProblemReporter } from './ProblemReporter';
-import type { ConnectionState, FollowState, IngestEvent, IngestStatus } from './protocol';
+import type { ConnectionState, IngestEvent, IngestStatus } from './protocol';
+import { gainedFields, refusedChange, StreamOffers } from './StreamOffers';
 import { RateMeter } from './RateMeter';
 import type { SnapshotThrottle } from './SnapshotThrottle';
 import type { SpeedFeed } from './SpeedFeed';
@@ -46,19 +47,20 @@ export interface IngestContext {
 export class StreamIngest {
   private conn: StreamSocket | null = null;
   private sinceCompact = 0;
-  /** The person's choices per stream; streams without one follow `only`. */
-  private follow: Record<string, FollowState> = Object.create(null);
-  private only: string[] | null = null;
-  /** What the server offers now, and what this connection has subscribed to. */
-  private offered: StreamInfo[] = [];
-  private readonly subscribed = new Set<string>();
+  /** Which streams this writer reads, and what the server offers. */
+  readonly offers: StreamOffers;
   private readonly rates = new Map<string, RateMeter>();
   private readonly batcher = new MicroBatcher(
     (stream) => this.cx.feed.schemaOf(stream),
     (stream, batch, offset, keep) => void this.cx.serially(() => this.append(stream, batch, offset, keep)),
   );
 
-  constructor(private readonly cx: IngestContext) {}
+  constructor(private readonly cx: IngestContext) {
+    this.offers = new StreamOffers(cx, {
+      subscribe: (info) => void this.subscribe(info.id, info.schema, info.bufferedFrom),
+      unsubscribe: (stream) => this.conn?.send({ type: 'unsubscribe', stream }),
+    });
+  }
 
   private get log(): EventLog {
     return this.cx.log();
@@ -87,84 +89,9 @@ export class StreamIngest {
     this.conn?.nudge();
   }
 
-  /** Which streams to read: the person's choices, else the `only` list, else every stream offered. */
-  configure(follow: Record<string, FollowState>, only: string[] | null): void {
-    this.follow = Object.assign(Object.create(null) as Record<string, FollowState>, follow);
-    this.only = only;
-  }
-
-  wanted(stream: string): FollowState {
-    if (Object.hasOwn(this.follow, stream)) return this.follow[stream]!;
-    return this.only === null || this.only.includes(stream) ? 'on' : 'off';
-  }
-
-  /** Subscribes, pauses or stops one stream; the others go on. */
-  setFollow(stream: string, state: FollowState): void {
-    this.follow[stream] = state;
-    const info = this.offered.find((s) => s.id === stream);
-    if (state === 'on' && info && !this.subscribed.has(stream)) void this.subscribe(info.id, info.schema, info.bufferedFrom);
-    if (state !== 'on' && this.subscribed.has(stream)) {
-      this.subscribed.delete(stream);
-      this.conn?.send({ type: 'unsubscribe', stream });
-    }
-    this.cx.sources.of(stream).follow = info ? state : 'retired';
-    this.cx.throttle.markDirty();
-  }
-
   /** Per stream, events made durable per second (for the page). */
   rateOf(stream: string, now: number): number {
     return this.rates.get(stream)?.rate(now) ?? 0;
-  }
-
-  /** The server's streams (its hello, or a change since): subscribe to the wanted ones, note the rest. */
-  private offer(streams: StreamInfo[]): void {
-    this.offered = streams;
-    this.st.offered = streams.map((s) => ({
-      id: s.id,
-      fields: Array.isArray(s.schema.fields) ? s.schema.fields.map((f) => ({ name: String(f.name), type: String(f.type) })) : [],
-      nextOffset: s.nextOffset,
-    }));
-    const now = new Set(streams.map((s) => s.id));
-    for (const id of [...this.subscribed]) {
-      if (now.has(id)) continue;
-      this.subscribed.delete(id);
-      this.cx.sources.of(id).follow = 'retired';
-      this.cx.emit({ type: 'info', message: `stream ${id} was retired by the server; its dataset keeps what it received` });
-    }
-    for (const s of streams) {
-      const want = this.wanted(s.id);
-      if (want === 'on' && !this.subscribed.has(s.id)) void this.subscribe(s.id, s.schema, s.bufferedFrom);
-      else if (want === 'on') this.widenNow(s.id, s.schema);
-      else this.cx.sources.of(s.id).follow = want;
-    }
-    this.cx.throttle.markDirty();
-  }
-
-  /**
-   * A subscribed stream's schema changed on the server. The speed path's schema widens at once (the
-   * events behind this message may carry the new field), the log's in order with the appends.
-   */
-  private widenNow(stream: string, schema: DatasetSchema): void {
-    if (!this.cx.feed.knows(stream) || schemaProblem(schema)) return;
-    const change = schemaChange(this.cx.feed.schemaOf(stream), schema);
-    if (change.kind === 'same') return;
-    if (change.kind === 'refused') {
-      this.subscribed.delete(stream);
-      this.conn?.send({ type: 'unsubscribe', stream });
-      this.cx.sources.of(stream).follow = 'paused';
-      this.cx.problems.report(`stream ${stream} changed its schema in a way its dataset cannot follow (${change.error}); stopped reading it, the dataset keeps what it has`);
-      return;
-    }
-    this.cx.feed.widen(stream, change.schema);
-    void this.cx.serially(async () => {
-      const ds = await this.log.widenDataset(stream, change.schema);
-      const d = this.st.datasets[stream];
-      if (d) d.schema = ds.schema;
-    });
-    this.cx.emit({
-      type: 'info',
-      message: `stream ${stream} gained ${change.added.length === 1 ? 'the field' : 'the fields'} ${change.added.join(', ')}; earlier events read ${change.added.length === 1 ? 'it' : 'them'} as empty (NULL)`,
-    });
   }
 
   stop(): void {
@@ -175,7 +102,7 @@ export class StreamIngest {
   private onState(state: ConnectionState, detail?: string): void {
     this.st.connection = state;
     this.st.reconnects = this.conn?.reconnects ?? 0;
-    if (state === 'backoff' || state === 'stopped') this.subscribed.clear();
+    if (state === 'backoff' || state === 'stopped') this.offers.subscribed.clear();
     if (state === 'backoff') {
       // Buffered events are not durable; the server replays them from our durable offset.
       this.dropPending();
@@ -195,10 +122,10 @@ export class StreamIngest {
           this.conn?.stop();
           return;
         }
-        this.offer(msg.streams);
+        this.offers.offer(msg.streams);
         return;
       case 'streams':
-        this.offer(msg.streams);
+        this.offers.offer(msg.streams);
         return;
       case 'events':
         this.onEvents(msg.stream, msg.offset, msg.batch);
@@ -221,16 +148,16 @@ export class StreamIngest {
       if (badId) return this.cx.problems.report(`stream ${JSON.stringify(stream)}: ${badId}; not subscribing`);
       const problem = schemaProblem(schema);
       if (problem) return this.cx.problems.report(`stream ${stream}: ${problem}; not subscribing`);
-      if (this.wanted(stream) !== 'on' || this.subscribed.has(stream)) return;
+      if (this.offers.wanted(stream) !== 'on' || this.offers.subscribed.has(stream)) return;
       let ds = await this.log.ensureDataset(stream, stream, schema);
       const change = schemaChange(ds.schema, schema);
       if (change.kind === 'refused') {
         this.cx.sources.of(stream).follow = 'paused';
-        return this.cx.problems.report(`stream ${stream} changed its schema in a way its dataset cannot follow (${change.error}); not reading it, the dataset keeps what it has`);
+        return this.cx.problems.report(refusedChange(stream, change.error));
       }
       if (change.kind === 'widen') {
         ds = await this.log.widenDataset(stream, change.schema);
-        this.cx.emit({ type: 'info', message: `stream ${stream} gained ${change.added.join(', ')}; earlier events read ${change.added.length === 1 ? 'it' : 'them'} as empty (NULL)` });
+        this.cx.emit({ type: 'info', message: gainedFields(stream, change.added) });
       }
       if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, ds.schema, ds.highWater);
       else this.cx.feed.widen(stream, ds.schema);
@@ -238,7 +165,7 @@ export class StreamIngest {
       const fromOffset = this.cx.sources.subscribing(stream, stored, bufferedFrom);
       this.cx.sources.set(stream, { ...sourceStatus(ds, stream, fromOffset), follow: 'on' });
       this.st.datasets[stream] = datasetStatus(ds);
-      this.subscribed.add(stream);
+      this.offers.subscribed.add(stream);
       this.conn?.send({ type: 'subscribe', protocolVersion: PROTOCOL_VERSION, stream, fromOffset });
     });
   }
