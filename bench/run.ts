@@ -114,7 +114,7 @@ try {
       p99.push(p.p99);
     }
     metrics.ingest_4_streams_events_per_s = metric(sum, 'events/s', { target: '>= 250000', note: 'four declared streams caught up at once, summed' });
-    metrics.freshness_post_p50_ms = metric(p50, 'ms', { note: 'producer POST -> in the stream dataset\'s merged Events figure, 20k events/s' });
+    metrics.freshness_post_p50_ms = metric(p50, 'ms', { note: "producer POST -> in the stream dataset's merged Events figure, 20k events/s" });
     metrics.freshness_post_p99_ms = metric(p99, 'ms', { target: '< 200' });
   }
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));

@@ -6,7 +6,13 @@ import type { Browser, Page } from '@playwright/test';
 import { createServer } from '../server/createServer';
 import { percentile } from './stats';
 
-const SCHEMA = (k: number) => ({ fields: [{ name: `key${k}`, type: 'text' as const }, { name: 'value', type: 'integer' as const }, { name: 'score', type: 'float' as const }] });
+const SCHEMA = (k: number) => ({
+  fields: [
+    { name: `key${k}`, type: 'text' as const },
+    { name: 'value', type: 'integer' as const },
+    { name: 'score', type: 'float' as const },
+  ],
+});
 
 const events = (k: number, n: number, from: number) => Array.from({ length: n }, (_, i) => ({ [`key${k}`]: `k${(from + i) % 50}`, value: (from + i) % 1000, score: ((from + i) % 97) / 8 }));
 

@@ -4,7 +4,7 @@
  * line), so a client never has to work out which half of its batch got in.
  */
 import * as v from 'valibot';
-import { parseEventTimeText, parseIsoParts } from '../src/protocol/eventTime';
+import { DAY_MS, parseEventTimeText, parseTimeText } from '../src/protocol/eventTime';
 import { shown, tsProblem, VALUE_FORM, valueProblem } from '../src/protocol/fieldRules';
 import { newColumns, type ColumnBatch, type DatasetSchema, type FieldValue } from '../src/protocol/schema';
 import { JsonObject } from '../src/protocol/shapes';
@@ -118,10 +118,9 @@ export class EventRows {
  * is not ISO-8601 (the caller then reports it).
  */
 function timeFieldValue(text: string, type: 'date' | 'timestamp'): number | string {
-  const p = parseIsoParts(text);
-  if (!p) return text;
-  const ms = p.wallMs - (p.offsetMs ?? 0);
-  return type === 'date' ? Math.floor(ms / 86_400_000) : ms;
+  const t = parseTimeText(text);
+  if (!t) return text;
+  return type === 'date' ? Math.floor(t.ms / DAY_MS) : t.ms;
 }
 
 /** Parses and validates a posted body; events without `ts` get `now` (ingest time). */

@@ -5,7 +5,7 @@
  */
 import { shown } from '../../src/protocol/fieldRules';
 import type { FieldType } from '../../src/protocol/schema';
-import { DAY_MS, dateText, epochToMs, parseTimeText, utcToWall, wallText, wallToUtc } from './eventTime';
+import { DAY_MS, dateText, epochToMs, parseTimeText, utcToWall, wallText, wallToUtc } from '../../src/protocol/eventTime';
 import type { SourceKind } from './readRows';
 
 export type Wire = number | string | boolean | null;

@@ -5,7 +5,7 @@
  */
 import type { FieldDef, FieldType } from '../../src/protocol/schema';
 import { fieldNamesOf } from './columns';
-import { parseTimeText } from './eventTime';
+import { parseTimeText } from '../../src/protocol/eventTime';
 import type { Row, SourceColumn, SourceKind } from './readRows';
 
 const INTEGER = /^[+-]?\d+$/;

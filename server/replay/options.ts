@@ -1,7 +1,7 @@
 /** The command line of `npm run replay`, checked into ReplayOptions: a wrong flag is one sentence, not a stack. */
 import { parseArgs } from 'node:util';
 import { idProblem } from '../../src/protocol/ids';
-import { canonicalTimeZone } from './eventTime';
+import { canonicalTimeZone } from '../../src/protocol/eventTime';
 import { FORMATS, type Format } from './readRows';
 import type { ReplayOptions } from './replay';
 import { reasonOf, ReplayError } from './ReplayError';

@@ -7,7 +7,7 @@ import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type DataType, type Decimal, type Dictionary, type Timestamp, Type, tableFromIPC, type Vector } from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
-import { DAY_MS } from './eventTime';
+import { DAY_MS } from '../../src/protocol/eventTime';
 import type { Row, RowChunks, SourceColumn, SourceKind } from './readRows';
 import { fileProblem, reasonOf, ReplayError } from './ReplayError';
 

@@ -6,7 +6,7 @@
  */
 import { schemaProblem, type FieldDef } from '../../src/protocol/schema';
 import { chooseTimeColumn, ColumnMapper } from './columns';
-import { canonicalTimeZone } from './eventTime';
+import { canonicalTimeZone } from '../../src/protocol/eventTime';
 import { inferFields } from './inferSchema';
 import { Pacer } from './pacer';
 import { ProducerClient, Refused } from './producerClient';

@@ -5,7 +5,7 @@
  * added widen the stream, anything else is refused with the reason.
  */
 import { readFileSync } from 'node:fs';
-import { isTimeZone } from '../../src/protocol/eventTime';
+import { canonicalTimeZone } from '../../src/protocol/eventTime';
 import { shown } from '../../src/protocol/fieldRules';
 import { idProblem } from '../../src/protocol/ids';
 import { type DatasetSchema, type FieldDef, schemaProblem } from '../../src/protocol/schema';
@@ -33,7 +33,7 @@ export function parseDeclaration(id: string, body: unknown): Declared {
   const problem = schemaProblem(schema);
   if (problem) return { ok: false, error: problem };
   const zone = body.timeZone ?? 'UTC';
-  if (typeof zone !== 'string' || !isTimeZone(zone)) return { ok: false, error: `timeZone ${shown(zone)} is not a time zone name (e.g. "UTC", "Europe/Paris")` };
+  if (typeof zone !== 'string' || canonicalTimeZone(zone) === null) return { ok: false, error: `timeZone ${shown(zone)} is not a time zone name (e.g. "UTC", "Europe/Paris")` };
   const fields = (body.fields as FieldDef[]).map((f) => ({ name: f.name, type: f.type }));
   return { ok: true, declaration: { id, schema: { fields }, timeZone: zone } };
 }
