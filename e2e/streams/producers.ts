@@ -46,7 +46,7 @@ export async function producerSocket(url: string, headers: Record<string, string
     replies,
     async publish(stream: string, batches: Record<string, unknown>[][], into: Sent): Promise<void> {
       const start = replies.length;
-      batches.forEach((events, i) => ws.send(JSON.stringify({ type: 'publish', id: `b${start + i}`, stream, events })));
+      for (const [i, events] of batches.entries()) ws.send(JSON.stringify({ type: 'publish', id: `b${start + i}`, stream, events }));
       await expect.poll(() => replies.length, { timeout: 30_000 }).toBe(start + batches.length);
       replies.slice(start).forEach((r, i) => {
         expect(r.type, JSON.stringify(r)).toBe('published');
