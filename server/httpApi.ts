@@ -63,7 +63,12 @@ export async function handleApi(cx: ApiContext, req: IncomingMessage, res: Serve
   const auth = cx.access.authorized(req);
   if (!auth.ok) return sendJson(res, auth.status, { error: auth.error, accepted: 0 });
   if (!m) return cx.demo ? handleFaults(req, res, url, cx.demo.stream, cx.wss, sendJson, readBody) : sendJson(res, 404, { error: 'faults need the demo stream' });
-  const id = decodeURIComponent(m[1]!);
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1]!);
+  } catch {
+    return sendJson(res, 400, { error: 'the stream id in the address is not valid percent-encoding' });
+  }
   if (!m[2]) {
     if (method === 'PUT') return declare(cx, req, res, id);
     if (method === 'DELETE')

@@ -27,7 +27,7 @@ export function serveProducer(ws: WebSocket, producer: string, registry: StreamR
     if (isBinary) return reply({ type: 'refused', id: null, status: 400, errors: [{ line: 0, error: 'messages must be JSON text, not binary' }] });
     const parsed = parsePublish(String(data));
     if (!parsed.ok) return reply({ type: 'refused', id: parsed.id, status: 400, errors: [{ line: 0, error: parsed.error }] });
-    const { id, stream, events } = parsed.msg;
+    const { id, stream, events, idempotencyKey } = parsed.msg;
     if (++inFlight > MAX_IN_FLIGHT) {
       inFlight--;
       return reply({ type: 'refused', id, status: 429, errors: [{ line: 0, error: `more than ${MAX_IN_FLIGHT} batches waiting for a reply; wait for replies before sending more` }] });
@@ -37,7 +37,7 @@ export function serveProducer(ws: WebSocket, producer: string, registry: StreamR
       try {
         const now = Date.now();
         const values = events.map((value, i) => ({ line: i + 1, value }));
-        const r = await publishEvents(registry, access, producer, stream, (schema, zone) => checkEvents(values, schema, now, zone), id || undefined);
+        const r = await publishEvents(registry, access, producer, stream, (schema, zone) => checkEvents(values, schema, now, zone), idempotencyKey);
         if (r.status === 200) send({ type: 'published', id, stream, accepted: r.accepted, firstOffset: r.firstOffset, lastOffset: r.lastOffset });
         else send({ type: 'refused', id, status: r.status, errors: r.errors });
       } catch (e) {

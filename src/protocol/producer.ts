@@ -9,10 +9,15 @@ import { NonEmptyText, Text, issueText, must } from './shapes';
 /** Producer -> server: `events` are event objects, as in an HTTP ingest body. */
 export interface PublishMessage {
   type: 'publish';
-  /** The producer's name for this batch, echoed in the reply; also the idempotency key over a broker. */
+  /** The producer's name for this batch, echoed in the reply. */
   id: string;
   stream: string;
   events: unknown[];
+  /**
+   * Over a broker: a key unique to this batch (a UUID), so that resending it after a 503 stores
+   * nothing twice. Not the id, which producers reuse (a counter that starts again at 0).
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /** Server -> producer. */
@@ -26,6 +31,7 @@ const PublishShape = v.object({
   id: v.pipe(Text, v.maxLength(200, must('an id of at most 200 characters'))),
   stream: NonEmptyText,
   events: v.array(v.unknown(), must('a list of events')),
+  idempotencyKey: v.optional(v.pipe(Text, v.minLength(8, must('a key of 8 to 200 characters')), v.maxLength(200, must('a key of 8 to 200 characters')))),
 });
 
 /** Parses a producer's message without trusting it; the reason in plain words when it is not one. */
