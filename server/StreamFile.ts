@@ -18,7 +18,9 @@ export class StreamFile {
 
   constructor(dir: string, streamId: string) {
     mkdirSync(dir, { recursive: true });
-    this.path = join(dir, `${streamId.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`);
+    // Ids are checked identifiers (src/protocol/ids.ts: no "/", never starting with "."), so each
+    // names its own file; mapping characters away would let two ids share one.
+    this.path = join(dir, `${streamId}.ndjson`);
   }
 
   /** Everything stored, in offset order. A torn last line (a crash mid-write) is dropped. */

@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { ColumnBatch, DatasetSchema } from '../src/protocol/schema';
-import { newColumns, sliceBatch } from '../src/protocol/schema';
+import { padBatch, sliceBatch } from '../src/protocol/schema';
 import type { ServerMessage, StreamInfo } from '../src/protocol/stream';
 import { toWire } from '../src/protocol/wire';
 
@@ -180,12 +180,4 @@ export class StreamHub {
     }
     return -1;
   }
-}
-
-/** `batch` with every field of `schema`, those it lacks filled with nulls (a schema widened since). */
-export function padBatch(schema: DatasetSchema, batch: ColumnBatch): ColumnBatch {
-  if (schema.fields.every((f) => Object.hasOwn(batch.columns, f.name))) return batch;
-  const columns = newColumns();
-  for (const f of schema.fields) columns[f.name] = Object.hasOwn(batch.columns, f.name) ? batch.columns[f.name]! : new Array<null>(batch.count).fill(null);
-  return { count: batch.count, ts: batch.ts, columns };
 }

@@ -103,7 +103,7 @@ describe('stream server', () => {
     expect(c.messages.filter((m) => m.type === 'error')).toEqual([
       { type: 'error', code: 'bad-message', message: 'messages must be JSON objects with a type' },
       { type: 'error', code: 'bad-message', message: 'unknown message type "nope"' },
-      { type: 'error', code: 'unknown-stream', message: 'no stream "nope"' },
+      { type: 'error', code: 'unknown-stream', message: 'no stream "nope"', stream: 'nope' },
       { type: 'error', code: 'bad-message', message: 'bad subscribe: fromOffset: must be a non-negative integer, got -1' },
       { type: 'error', code: 'bad-message', message: 'bad ack: offset: must be a non-negative integer, got "all"' },
       { type: 'error', code: 'bad-message', message: 'messages must be JSON text, not binary' },

@@ -115,10 +115,17 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     for (const s of registry.list()) for (const sub of s.hub.subscribers) s.hub.pump(sub);
   }, tickMs);
 
+  // Non-browser clients send no Origin; browsers always do, and a page elsewhere must not use our sockets.
+  const originOk = (origin: string | undefined) => !origin || (options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin));
   const cx: ApiContext = { registry, access, demo, wss, faults: options.faults ?? false, diagnostics: options.diagnostics ?? false };
   const http = createHttpServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
+      // A page on another site can send a simple POST here without a preflight; it must not write.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !originOk(req.headers.origin)) {
+        log(`refused a ${req.method} ${url.pathname} from origin ${req.headers.origin}`);
+        return sendJson(res, 403, { error: 'origin not allowed: writes come from producers or from the app itself' });
+      }
       handleApi(cx, req, res, url).catch((e: unknown) => {
         log(`api error: ${String(e)}`);
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -129,8 +136,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     res.writeHead(404).end();
   });
 
-  // Non-browser clients send no Origin; browsers always do, and a page elsewhere must not use our sockets.
-  const originOk = (origin: string | undefined) => !origin || (options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin));
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const refuse = (status: number, why: string) => {

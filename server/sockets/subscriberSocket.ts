@@ -48,7 +48,7 @@ export function serveSubscriber(ws: WebSocket, registry: StreamRegistry, log: (l
         return;
       case 'subscribe': {
         const s = registry.get(msg.stream);
-        if (!s) return send(ws, { type: 'error', code: 'unknown-stream', message: `no stream ${JSON.stringify(msg.stream)}` });
+        if (!s) return send(ws, { type: 'error', code: 'unknown-stream', message: `no stream ${JSON.stringify(msg.stream)}`, stream: msg.stream });
         drop(msg.stream);
         subs.set(msg.stream, s.hub.subscribe(ws, msg.fromOffset));
         log(`subscribe ${msg.stream} from ${msg.fromOffset}`);

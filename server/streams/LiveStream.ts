@@ -4,14 +4,14 @@
  * or a broker upstream, whose sequence numbers are then the offsets. Every event enters through
  * `publish`, already validated against the schema; what a broker delivers is validated here.
  */
-import type { ColumnBatch } from '../../src/protocol/schema';
+import { type ColumnBatch, padBatch } from '../../src/protocol/schema';
 import { SHOP_STREAM_ID } from '../../src/protocol/shop';
 import type { StreamStats } from '../../src/protocol/stream';
 import type { BrokerSource, SourceDelivery } from '../broker/BrokerSource';
 import { EventRows } from '../httpIngest';
 import { ShopTotals } from '../ShopTotals';
 import { StreamFile } from '../StreamFile';
-import { padBatch, StreamHub } from '../StreamHub';
+import { StreamHub } from '../StreamHub';
 import type { StreamDeclaration } from './declaration';
 import { StreamTotals } from './StreamTotals';
 

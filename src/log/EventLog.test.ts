@@ -64,7 +64,10 @@ describe('EventLog', () => {
   it('records a gap the source reported, so the stream can go on past it', async () => {
     const log = await freshLog();
     await log.append('shop', shopBatch(3, 5), { stream: 's', offset: 0 });
-    expect(await log.recordGap('shop', 's', 8)).toBe(5);
+    // A range that does not follow what the log holds records nothing: an append before it failed.
+    expect(await log.recordGap('shop', 's', 4, 8)).toBe(-1);
+    expect((await log.dataset('shop'))?.sources.s).toBe(3);
+    expect(await log.recordGap('shop', 's', 3, 8)).toBe(5);
     await log.append('shop', shopBatch(2, 6), { stream: 's', offset: 8 });
     const ds = await log.dataset('shop');
     expect(ds?.gaps.s).toBe(5);
@@ -162,7 +165,7 @@ describe('EventLog with streams named like Object.prototype members', () => {
       expect(await log.startSource('d', stream, 10 * i)).toBe(10 * i);
       const r = await log.append('d', shopBatch(5, i + 1), { stream, offset: 10 * i });
       expect(r).toMatchObject({ appended: 5, duplicates: 0, nextOffset: 10 * i + 5 });
-      expect(await log.recordGap('d', stream, 10 * i + 8)).toBe(3);
+      expect(await log.recordGap('d', stream, 10 * i + 5, 10 * i + 8)).toBe(3);
     }
     const ds = (await log.dataset('d'))!;
     expect(Object.getPrototypeOf(ds.sources)).toBe(Object.prototype);

@@ -168,14 +168,18 @@ export class EventLog {
   }
 
   /**
-   * Records that the source's offsets up to `resumeAt` will never reach the log: lost by the source
+   * Records that the source's offsets `from..resumeAt-1` will never reach the log: lost by the source
    * (`lost`, e.g. fallen out of its replay buffer) or refused by us as unreadable (`rejected`).
+   * Returns how many were recorded; -1, recording nothing, when the log does not hold everything
+   * before `from` (an append before the range failed: its events come again on the resubscribe,
+   * and marking past them would lose them).
    */
-  async recordGap(datasetId: string, stream: string, resumeAt: number, kind: 'lost' | 'rejected' = 'lost'): Promise<number> {
+  async recordGap(datasetId: string, stream: string, from: number, resumeAt: number, kind: 'lost' | 'rejected' = 'lost'): Promise<number> {
     return this.db.transaction('rw', this.db.datasets, async () => {
       const ds = await this.db.datasets.get(datasetId);
       if (!ds) throw new Error(`unknown dataset ${datasetId}`);
       const stored = ownGet(ds.sources, stream) ?? 0;
+      if (stored < from) return -1;
       if (resumeAt <= stored) return 0;
       const lost = resumeAt - stored;
       ownSet(ds.sources, stream, resumeAt);

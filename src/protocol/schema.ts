@@ -195,3 +195,11 @@ export function concatBatches(schema: DatasetSchema, batches: readonly ColumnBat
   }
   return { count, ts, columns };
 }
+
+/** `batch` with every field of `schema`, those it lacks filled with nulls (a schema widened since). */
+export function padBatch(schema: DatasetSchema, batch: ColumnBatch): ColumnBatch {
+  if (schema.fields.every((f) => Object.hasOwn(batch.columns, f.name))) return batch;
+  const columns = newColumns();
+  for (const f of schema.fields) columns[f.name] = Object.hasOwn(batch.columns, f.name) ? batch.columns[f.name]! : new Array<null>(batch.count).fill(null);
+  return { count: batch.count, ts: batch.ts, columns };
+}

@@ -27,7 +27,8 @@ export type ServerMessage =
   | { type: 'gap'; stream: string; requested: number; resumeAt: number; kind?: 'rejected' | undefined; reason?: string | undefined }
   /** The streams the server offers changed (declared, widened, retired): the whole list. */
   | { type: 'streams'; streams: StreamInfo[] }
-  | { type: 'error'; code: ErrorCode; message: string }
+  /** `stream`: the stream a refused subscribe named, when the error is about one. */
+  | { type: 'error'; code: ErrorCode; message: string; stream?: string | undefined }
   | { type: 'pong'; t: number };
 
 /** Client -> server. */
@@ -132,7 +133,7 @@ const SERVER_SHAPES: Shapes<ServerMessage> = {
     reason: v.optional(Text),
   }),
   streams: v.object({ type: v.literal('streams'), streams: v.array(StreamInfoShape, must('a list')) }),
-  error: v.object({ type: v.literal('error'), code: v.picklist(ERROR_CODES, (i) => `unknown error code ${shown(i.input)}`), message: Text }),
+  error: v.object({ type: v.literal('error'), code: v.picklist(ERROR_CODES, (i) => `unknown error code ${shown(i.input)}`), message: Text, stream: v.optional(Text) }),
   pong: v.object({ type: v.literal('pong'), t: FiniteNumber }),
 };
 

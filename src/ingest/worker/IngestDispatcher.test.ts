@@ -97,6 +97,7 @@ describe('IngestDispatcher', () => {
     expect(s.acks('shop')).toEqual([]);
     expect(events.some((e) => e.type === 'error' && /could not append to the log: QuotaExceededError/.test(e.message))).toBe(true);
     // The server replays from the durable offset after the reconnect.
+    s.start();
     s.hello([{ id: 'shop', schema: SHOP_SCHEMA }]);
     await until(() => s.subscribes().length === 2);
     expect(s.subscribes()[1]).toEqual({ stream: 'shop', fromOffset: 0 });

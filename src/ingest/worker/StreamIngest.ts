@@ -7,7 +7,7 @@
  */
 import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
-import { type ColumnBatch, checkBatch, type DatasetSchema, schemaProblem } from '../../protocol/schema';
+import { type ColumnBatch, checkBatch, type DatasetSchema, padBatch, schemaProblem } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { schemaChange } from '../../protocol/schemaChange';
 import { idProblem } from '../../protocol/ids';
@@ -57,7 +57,7 @@ export class StreamIngest {
 
   constructor(private readonly cx: IngestContext) {
     this.offers = new StreamOffers(cx, {
-      subscribe: (info) => void this.subscribe(info.id, info.schema, info.bufferedFrom),
+      subscribe: (stream) => void this.subscribe(stream),
       unsubscribe: (stream) => this.conn?.send({ type: 'unsubscribe', stream }),
     });
   }
@@ -117,6 +117,8 @@ export class StreamIngest {
   private onMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case 'hello':
+        // A new connection: nothing is subscribed on it yet.
+        this.offers.subscribed.clear();
         if (msg.protocolVersion !== PROTOCOL_VERSION) {
           this.cx.problems.report(`server speaks protocol ${msg.protocolVersion}, this app ${PROTOCOL_VERSION}`);
           this.conn?.stop();
@@ -135,6 +137,8 @@ export class StreamIngest {
         else this.onGap(msg.stream, msg.requested, msg.resumeAt);
         return;
       case 'error':
+        // A subscribe the server refused (the stream was retired meanwhile): not subscribed after all.
+        if (msg.code === 'unknown-stream' && msg.stream !== undefined && this.offers.subscribed.delete(msg.stream)) this.cx.sources.of(msg.stream).follow = 'retired';
         this.cx.problems.report(`server: ${msg.message}`);
         return;
       case 'pong':
@@ -142,8 +146,16 @@ export class StreamIngest {
     }
   }
 
-  private subscribe(stream: string, schema: DatasetSchema, bufferedFrom: number): Promise<void> {
+  /**
+   * Subscribes to `stream` once the log work before it is done, with what the server offers then
+   * (a widening may have come since this was asked for), and only on an open socket: a subscribe
+   * sent into a closed one is lost, and the next hello subscribes again.
+   */
+  private subscribe(stream: string): Promise<void> {
     return this.cx.serially(async () => {
+      const info = this.offers.current(stream);
+      if (!info || this.conn?.state !== 'open') return;
+      const { schema, bufferedFrom } = info;
       const badId = idProblem(stream);
       if (badId) return this.cx.problems.report(`stream ${JSON.stringify(stream)}: ${badId}; not subscribing`);
       const problem = schemaProblem(schema);
@@ -181,7 +193,8 @@ export class StreamIngest {
       return;
     }
     void this.cx.serially(async () => {
-      const lost = await this.log.recordGap(stream, stream, resumeAt);
+      const lost = await this.log.recordGap(stream, stream, requested, resumeAt);
+      if (lost < 0) return; // the range does not follow the log's end: it comes again after the resubscribe
       this.cx.sources.advance(stream, resumeAt).gapEvents += lost;
       if (lost > 0) this.cx.problems.report(`stream ${stream}: the server no longer holds ${lost} events (offsets ${requested}..${resumeAt - 1}); they are missing from the log`);
     });
@@ -193,7 +206,8 @@ export class StreamIngest {
     this.batcher.flush(stream);
     if (this.cx.sources.takeFresh(stream)) void this.cx.serially(() => this.log.startSource(stream, stream, requested).then(() => undefined));
     void this.cx.serially(async () => {
-      const n = await this.log.recordGap(stream, stream, resumeAt, 'rejected');
+      const n = await this.log.recordGap(stream, stream, requested, resumeAt, 'rejected');
+      if (n < 0) return;
       const s = this.cx.sources.advance(stream, resumeAt);
       s.rejectedEvents += n;
       if (n > 0) this.cx.problems.report(`stream ${stream} offsets ${requested}..${resumeAt - 1}: ${n} message(s) refused by the server, never appended (${reason})`);
@@ -225,10 +239,12 @@ export class StreamIngest {
     const { batch, keep, rejected, firstProblem } = v.checked;
     if (this.cx.sources.takeFresh(stream)) void this.cx.serially(() => this.log.startSource(stream, stream, offset).then(() => undefined));
     if (rejected > 0) this.cx.problems.report(`stream ${stream} offsets ${offset}..${offset + batch.count - 1}: ${rejected} invalid event(s) rejected, never appended (${firstProblem})`);
-    if (this.cx.sources.takeSkipped(stream, offset) !== null) {
+    const skippedFrom = this.cx.sources.takeSkipped(stream, offset);
+    if (skippedFrom !== null) {
       this.batcher.flush(stream);
       void this.cx.serially(async () => {
-        const n = await this.log.recordGap(stream, stream, offset, 'rejected');
+        const n = await this.log.recordGap(stream, stream, skippedFrom, offset, 'rejected');
+        if (n < 0) return;
         const s = this.cx.sources.advance(stream, offset);
         s.rejectedEvents += n;
         this.conn?.send({ type: 'ack', stream, offset: s.durableOffset });
@@ -241,7 +257,8 @@ export class StreamIngest {
 
   private async append(stream: string, batch: ColumnBatch, offset: number, keep: Uint8Array | null): Promise<void> {
     try {
-      const r = await this.log.append(stream, batch, { stream, offset }, keep);
+      // A batch that arrived before its stream widened lacks the new fields: they are NULL for it.
+      const r = await this.log.append(stream, padBatch(this.cx.feed.schemaOf(stream), batch), { stream, offset }, keep);
       if (r.segment) {
         this.cx.feed.speed.add(stream, r.firstSeq, r.batch, r.segment.appendedAt);
         const d = this.st.datasets[stream];

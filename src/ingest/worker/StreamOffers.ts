@@ -25,7 +25,7 @@ export class StreamOffers {
 
   constructor(
     private readonly cx: IngestContext,
-    private readonly io: { subscribe(info: StreamInfo): void; unsubscribe(stream: string): void },
+    private readonly io: { subscribe(stream: string): void; unsubscribe(stream: string): void },
   ) {}
 
   /** Which streams to read: the person's choices, else the `only` list, else every stream offered. */
@@ -42,8 +42,8 @@ export class StreamOffers {
   /** Subscribes, pauses or stops one stream; the others go on. */
   setFollow(stream: string, state: FollowState): void {
     this.follow[stream] = state;
-    const info = this.offered.find((s) => s.id === stream);
-    if (state === 'on' && info && !this.subscribed.has(stream)) this.io.subscribe(info);
+    const info = this.current(stream);
+    if (state === 'on' && info && !this.subscribed.has(stream)) this.io.subscribe(stream);
     if (state !== 'on' && this.subscribed.has(stream)) {
       this.subscribed.delete(stream);
       this.io.unsubscribe(stream);
@@ -54,26 +54,32 @@ export class StreamOffers {
 
   /** The server's streams (its hello, or a change since): subscribe to the wanted ones, note the rest. */
   offer(streams: StreamInfo[]): void {
+    const before = this.offered;
     this.offered = streams;
+    // Each entry's schema is judged alone (the hello's check leaves it to us): a bad one lists no fields.
     this.cx.status.offered = streams.map((s) => ({
       id: s.id,
-      fields: Array.isArray(s.schema.fields) ? s.schema.fields.map((f) => ({ name: String(f.name), type: String(f.type) })) : [],
+      fields: schemaProblem(s.schema) === null ? s.schema.fields.map((f) => ({ name: f.name, type: f.type })) : [],
       nextOffset: s.nextOffset,
     }));
     const now = new Set(streams.map((s) => s.id));
-    for (const id of [...this.subscribed]) {
+    for (const { id } of before) {
       if (now.has(id)) continue;
-      this.subscribed.delete(id);
+      if (this.subscribed.delete(id)) this.cx.emit({ type: 'info', message: `stream ${id} was retired by the server; its dataset keeps what it received` });
       this.cx.sources.of(id).follow = 'retired';
-      this.cx.emit({ type: 'info', message: `stream ${id} was retired by the server; its dataset keeps what it received` });
     }
     for (const s of streams) {
       const want = this.wanted(s.id);
-      if (want === 'on' && !this.subscribed.has(s.id)) this.io.subscribe(s);
+      if (want === 'on' && !this.subscribed.has(s.id)) this.io.subscribe(s.id);
       else if (want === 'on') this.widenNow(s.id, s.schema);
       else this.cx.sources.of(s.id).follow = want;
     }
     this.cx.throttle.markDirty();
+  }
+
+  /** What the server offers of `stream` now (a subscribe queued earlier reads it when it runs). */
+  current(stream: string): StreamInfo | undefined {
+    return this.offered.find((s) => s.id === stream);
   }
 
   /**
