@@ -220,4 +220,39 @@ describe('declared streams', () => {
     const ev = c.messages.find((m) => (m as ServerMessage).type === 'events') as Extract<ServerMessage, { type: 'events' }>;
     expect(Object.keys(ev.batch.columns).sort()).toEqual(['browser', 'ms', 'page']);
   });
+
+  it('a retried batch with the same idempotency key is stored once; a write from a foreign page is refused', async () => {
+    const url = await start({ streams: [{ id: 'clicks', schema: CLICKS as never, timeZone: 'UTC' }] });
+    const body = JSON.stringify([
+      { page: '/a', ms: 1 },
+      { page: '/b', ms: 2 },
+    ]);
+    const send = () => fetch(`${url}/api/streams/clicks/events`, { method: 'POST', body, headers: { 'idempotency-key': 'k-123456789' } });
+    expect(await (await send()).json()).toEqual({ accepted: 2, firstOffset: 0, lastOffset: 1 });
+    expect(await (await send()).json()).toEqual({ accepted: 2, firstOffset: 0, lastOffset: 1 });
+    const foreign = await fetch(`${url}/api/streams/clicks/events`, { method: 'POST', body, headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect((await fetch(`${url}/api/streams/clicks/events`, { method: 'POST', body, headers: { origin: url } })).status).toBe(200);
+    expect((await all(url))[0]!.produced).toBe(4);
+  });
+
+  it('many declarations at once stay within the limit, and two of one id make one stream', async () => {
+    const url = await start({ maxStreams: 3 });
+    const ids = ['a', 'b', 'c', 'd', 'e', 'a', 'a'];
+    const statuses = await Promise.all(ids.map(async (id) => (await put(url, id, CLICKS)).status));
+    expect(statuses.filter((x) => x === 201)).toHaveLength(3);
+    expect(statuses.filter((x) => x === 429).length + statuses.filter((x) => x === 200).length).toBe(4);
+    expect((await all(url)).length).toBe(3);
+  });
+
+  it('the producer socket stops reading past 16 waiting batches and still answers every one, in order', async () => {
+    const url = await start({ streams: [{ id: 'clicks', schema: CLICKS as never, timeZone: 'UTC' }] });
+    const p = await socket(url, '/produce');
+    const n = 200;
+    for (let i = 0; i < n; i++) p.ws.send(JSON.stringify({ type: 'publish', id: `b${i}`, stream: 'clicks', events: [{ page: '/x', ms: i }] }));
+    p.ws.send(JSON.stringify({ type: 'publish', id: 'huge', stream: 'clicks', events: Array.from({ length: 100_001 }, () => ({})) }));
+    await until(() => p.messages.length === n + 1, 20_000);
+    expect((p.messages as ProducerReply[]).slice(0, n).map((r) => (r.type === 'published' ? r.firstOffset : -1))).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(p.messages[n]).toMatchObject({ type: 'refused', id: 'huge', status: 413 });
+  });
 });

@@ -27,6 +27,8 @@ export interface LiveStreamOptions {
 }
 
 const utf8 = new TextEncoder();
+/** Keys remembered per stream held here: a retry comes within seconds, not after 10,000 batches. */
+const RECENT_KEYS = 10_000;
 const fromUtf8 = new TextDecoder();
 
 export class LiveStream {
@@ -35,6 +37,8 @@ export class LiveStream {
   readonly shop: ShopTotals | null;
   private readonly file: StreamFile | null;
   readonly broker: BrokerSource | null;
+  /** Idempotency keys of recent batches stored here, oldest first (a broker keeps its own). */
+  private readonly recentKeys = new Map<string, { first: number; last: number }>();
   /** Valid events published (offsets also carry refused broker messages and fault injections). */
   validEvents = 0;
   retired = false;
@@ -71,7 +75,17 @@ export class LiveStream {
    * delivers them back, in the broker's order.
    */
   async publish(batch: ColumnBatch, idempotencyKey?: string): Promise<{ first: number; last: number }> {
-    if (!this.broker) return this.publishHere(batch);
+    if (!this.broker) {
+      // A producer's retry of a batch this server already stored (its answer was lost): the same offsets, stored once.
+      const seen = idempotencyKey === undefined ? undefined : this.recentKeys.get(idempotencyKey);
+      if (seen && seen.last - seen.first + 1 === batch.count) return seen;
+      const r = this.publishHere(batch);
+      if (idempotencyKey !== undefined) {
+        this.recentKeys.set(idempotencyKey, r);
+        if (this.recentKeys.size > RECENT_KEYS) this.recentKeys.delete(this.recentKeys.keys().next().value!);
+      }
+      return r;
+    }
     return this.broker.publish(
       toPayloads(
         this.declaration.schema.fields.map((f) => f.name),

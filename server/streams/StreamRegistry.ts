@@ -24,6 +24,8 @@ const FILE = 'streams.json';
 
 export class StreamRegistry {
   private readonly streams = new Map<string, LiveStream>();
+  /** Declarations being opened (a broker takes round trips): they hold their id and their slot. */
+  private readonly opening = new Map<string, Promise<DeclareResult>>();
 
   private readonly streamOptions: Omit<LiveStreamOptions, 'broker' | 'demo'>;
 
@@ -52,13 +54,13 @@ export class StreamRegistry {
   /** Declarations a previous run kept with --data-dir, offered again at their offsets. */
   async restore(): Promise<void> {
     for (const saved of this.saved()) {
-      const d = parseDeclaration(saved.id, { fields: saved.schema.fields, timeZone: saved.timeZone });
+      const d = typeof saved?.id === 'string' ? parseDeclaration(saved.id, { fields: saved.schema?.fields, timeZone: saved.timeZone }) : { ok: false as const, error: 'an entry without an id' };
       if (!d.ok) {
-        this.options.log(`not restoring stream ${saved.id}: ${d.error}`);
+        this.options.log(`not restoring stream ${String(saved?.id)} from ${FILE}: ${d.error}`);
         continue;
       }
       const s = await this.open(d.declaration);
-      s.retired = saved.retired;
+      s.retired = saved.retired === true;
     }
   }
 
@@ -67,6 +69,11 @@ export class StreamRegistry {
    * anything else is refused and nothing changes.
    */
   async declare(declaration: StreamDeclaration): Promise<DeclareResult> {
+    const pending = this.opening.get(declaration.id);
+    if (pending) {
+      await pending;
+      return this.declare(declaration);
+    }
     const existing = this.streams.get(declaration.id);
     if (existing) {
       if (existing.shop) return { status: 409, error: `${declaration.id} is the demo stream; its schema is fixed` };
@@ -78,15 +85,20 @@ export class StreamRegistry {
       if (change.kind === 'widen' || revived) this.changed();
       return { status: 200, widened: change.kind === 'widen' ? change.added : [], stream: existing };
     }
-    if (this.streams.size >= this.options.maxStreams) return { status: 429, error: `this server offers at most ${this.options.maxStreams} streams` };
-    let s: LiveStream;
+    if (this.streams.size + this.opening.size >= this.options.maxStreams) return { status: 429, error: `this server offers at most ${this.options.maxStreams} streams` };
+    const opened = this.open(declaration).then(
+      (s): DeclareResult => {
+        this.changed();
+        return { status: 201, widened: [], stream: s };
+      },
+      (e: unknown): DeclareResult => ({ status: 503, error: `stream ${declaration.id} could not be opened: ${e instanceof Error ? e.message : String(e)}` }),
+    );
+    this.opening.set(declaration.id, opened);
     try {
-      s = await this.open(declaration);
-    } catch (e) {
-      return { status: 503, error: `stream ${declaration.id} could not be opened: ${e instanceof Error ? e.message : String(e)}` };
+      return await opened;
+    } finally {
+      this.opening.delete(declaration.id);
     }
-    this.changed();
-    return { status: 201, widened: [], stream: s };
   }
 
   /** Stops offering a stream. Its events and offsets are kept: declaring it again continues them. */
@@ -125,7 +137,9 @@ export class StreamRegistry {
     const dir = this.options.dataDir;
     if (!dir || !existsSync(join(dir, FILE))) return [];
     try {
-      return JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as (StreamDeclaration & { retired: boolean })[];
+      // Checked entry by entry in restore(): a hand-edited file must not stop the server.
+      const list: unknown = JSON.parse(readFileSync(join(dir, FILE), 'utf8'));
+      return Array.isArray(list) ? (list as (StreamDeclaration & { retired: boolean })[]) : [];
     } catch (e) {
       this.options.log(`cannot read ${FILE} in the data directory (${e instanceof Error ? e.message : String(e)}); declared streams are not restored`);
       return [];

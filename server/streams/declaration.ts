@@ -20,6 +20,9 @@ export interface StreamDeclaration {
   timeZone: string;
 }
 
+/** More fields than a person would chart; each costs every event on every path. */
+const MAX_FIELDS = 500;
+
 export type Declared = { ok: true; declaration: StreamDeclaration } | { ok: false; error: string };
 
 /** A declaration body: `{ "fields": [...], "timeZone": "Europe/Paris" }` (timeZone optional). */
@@ -32,8 +35,11 @@ export function parseDeclaration(id: string, body: unknown): Declared {
   const schema = { fields: body.fields };
   const problem = schemaProblem(schema);
   if (problem) return { ok: false, error: problem };
-  const zone = body.timeZone ?? 'UTC';
-  if (typeof zone !== 'string' || canonicalTimeZone(zone) === null) return { ok: false, error: `timeZone ${shown(zone)} is not a time zone name (e.g. "UTC", "Europe/Paris")` };
+  if (Array.isArray(body.fields) && body.fields.length > MAX_FIELDS) return { ok: false, error: `a stream has at most ${MAX_FIELDS} fields` };
+  const given = body.timeZone ?? 'UTC';
+  // The runtime's own spelling ("europe/paris" -> "Europe/Paris"), so one zone is one declaration.
+  const zone = typeof given === 'string' ? canonicalTimeZone(given) : null;
+  if (zone === null) return { ok: false, error: `timeZone ${shown(given)} is not a time zone name (e.g. "UTC", "Europe/Paris")` };
   const fields = (body.fields as FieldDef[]).map((f) => ({ name: f.name, type: f.type }));
   return { ok: true, declaration: { id, schema: { fields }, timeZone: zone } };
 }
