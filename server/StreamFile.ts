@@ -4,7 +4,8 @@
  * Written without fsync: it survives the server process crashing or restarting, not a power loss or
  * an OS crash (the last batches may still be in the OS's page cache then).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnBatch } from '../src/protocol/schema';
 
@@ -46,6 +47,20 @@ export class StreamFile {
     // Cut a torn tail so that new lines follow the last good one.
     if (goodBytes < Buffer.byteLength(text)) truncateSync(this.path, goodBytes);
     return out;
+  }
+
+  /**
+   * The stream's incarnation, kept beside its events: made once, when the file starts, so offsets
+   * read from this file always carry the same name (and a server without the file, another).
+   */
+  epoch(): string {
+    const at = this.path.replace(/\.ndjson$/, '.epoch');
+    // Events gone (a file deleted by hand) and offsets starting over: a new name, whatever was kept.
+    const hasEvents = existsSync(this.path) && statSync(this.path).size > 0;
+    if (hasEvents && existsSync(at)) return readFileSync(at, 'utf8').trim();
+    const made = `file-${randomUUID()}`;
+    writeFileSync(at, made);
+    return made;
   }
 
   /** Appends synchronously: the batch is in the file (the OS's page cache) before any client sees its offsets. */

@@ -34,6 +34,8 @@ export class StreamHub {
   private readonly entries: Entry[] = [];
   private buffered = 0;
   nextOffset = 0;
+  /** This incarnation of the stream (StreamInfo.epoch), set by its owner. */
+  epoch = '';
   readonly subscribers = new Set<Subscriber>();
 
   constructor(
@@ -44,7 +46,7 @@ export class StreamHub {
   ) {}
 
   info(): StreamInfo {
-    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset, bufferedFrom: this.bufferedFrom };
+    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset, bufferedFrom: this.bufferedFrom, ...(this.epoch ? { epoch: this.epoch } : {}) };
   }
 
   get bufferedFrom(): number {

@@ -255,4 +255,27 @@ describe('declared streams', () => {
     expect((p.messages as ProducerReply[]).slice(0, n).map((r) => (r.type === 'published' ? r.firstOffset : -1))).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(p.messages[n]).toMatchObject({ type: 'refused', id: 'huge', status: 413 });
   });
+
+  it('names each incarnation of a stream: a new epoch when its offsets start over, the same one from --data-dir', async () => {
+    const epochOf = async (url: string) => {
+      const c = await socket(url, '/stream');
+      await until(() => c.messages.length > 0);
+      c.ws.close();
+      return (c.messages[0] as Extract<ServerMessage, { type: 'hello' }>).streams[0]!.epoch;
+    };
+    const decl = [{ id: 'clicks', schema: CLICKS as never, timeZone: 'UTC' }];
+    let url = await start({ streams: decl });
+    const memory1 = await epochOf(url);
+    await server!.close();
+    url = await start({ streams: decl });
+    expect(await epochOf(url)).not.toBe(memory1);
+    await server!.close();
+    const dataDir = mkdtempSync(join(tmpdir(), 'lwb-epoch-'));
+    url = await start({ streams: decl, dataDir });
+    await post(url, 'clicks', [{ page: '/a', ms: 1 }]);
+    const disk1 = await epochOf(url);
+    await server!.close();
+    url = await start({ streams: decl, dataDir });
+    expect(await epochOf(url)).toBe(disk1);
+  });
 });

@@ -56,6 +56,11 @@ export interface BrokerSource {
    */
   publish(payloads: readonly Uint8Array[], idempotencyKey?: string): Promise<{ first: number; last: number }>;
   status(): SourceStatus;
+  /**
+   * Names this incarnation of the broker's stream (known once `open` resolved): a stream deleted and
+   * made again starts its sequence over, and a reader holding offsets of the old one must know.
+   */
+  epoch(): string;
   /** Stops reading and disconnects; the broker keeps the stream. */
   close(): Promise<void>;
 }

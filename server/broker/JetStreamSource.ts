@@ -46,6 +46,10 @@ interface Connection {
 
 export class JetStreamSource implements BrokerSource {
   readonly kind = 'nats-jetstream';
+
+  epoch(): string {
+    return this.#epoch;
+  }
   readonly #opts: JetStreamSourceOptions;
   readonly #log: (line: string) => void;
   #connection: Promise<Connection> | null = null;
@@ -53,6 +57,8 @@ export class JetStreamSource implements BrokerSource {
   #downSince: Date | null = null;
   #closed: Promise<void> | null = null;
   #nextOffset = 0;
+  /** The broker stream's name and creation time, read when connecting. */
+  #epoch = '';
   #publishing: Promise<unknown> = Promise.resolve();
   readonly #reader: JetStreamReader;
 
@@ -135,12 +141,14 @@ export class JetStreamSource implements BrokerSource {
       if (this.#closed) throw new Error('the source was closed');
       const jsm = await jetstreamManager(nc);
       try {
-        const { config, state } = await jsm.streams.info(stream);
+        const { config, state, created } = await jsm.streams.info(stream);
+        this.#epoch = `${stream}@${created}`;
         this.#sawSeq(state.last_seq);
         if (!config.subjects?.includes(subject)) this.#log(`JetStream stream ${stream} is for ${config.subjects?.join(', ')}, not exactly ${subject}: publishing may fail`);
       } catch (err) {
         if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
-        await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, duplicate_window: nanos(120_000) });
+        const made = await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, duplicate_window: nanos(120_000) });
+        this.#epoch = `${stream}@${made.created}`;
         this.#log(`created JetStream stream ${stream} for subject ${subject}`);
       }
       this.#connected = true;

@@ -4,6 +4,7 @@
  * or a broker upstream, whose sequence numbers are then the offsets. Every event enters through
  * `publish`, already validated against the schema; what a broker delivers is validated here.
  */
+import { randomUUID } from 'node:crypto';
 import { type ColumnBatch, padBatch } from '../../src/protocol/schema';
 import { SHOP_STREAM_ID } from '../../src/protocol/shop';
 import type { StreamStats } from '../../src/protocol/stream';
@@ -60,13 +61,18 @@ export class LiveStream {
 
   /** Restores the stream from disk, or starts reading it from its broker. */
   async open(): Promise<void> {
+    // Held in memory only: a restart starts the offsets over, under a new name.
+    this.hub.epoch = this.file ? this.file.epoch() : `memory-${randomUUID()}`;
     if (this.file) {
       const stored = this.file.load().map((b) => ({ offset: b.offset, batch: padBatch(this.declaration.schema, b.batch) }));
       for (const b of stored) this.count(b.batch);
       this.hub.restore(stored);
       if (stored.length) this.options.log(`restored stream ${this.id} from disk: offsets 0..${this.hub.nextOffset - 1}`);
     }
-    if (this.broker) await this.broker.open(0, (d) => this.fromBroker(d));
+    if (this.broker) {
+      await this.broker.open(0, (d) => this.fromBroker(d));
+      this.hub.epoch = this.broker.epoch();
+    }
   }
 
   /**

@@ -78,6 +78,26 @@ export class EventLog {
     });
   }
 
+  /**
+   * Checks that a source's offsets still mean what the log holds: `epoch` names the server's
+   * incarnation of the stream. The first one seen is kept ('first'); the same is 'same'; another one
+   * means the stream started its offsets over (a server restarted without --data-dir, a broker
+   * stream made again), and the log forgets the source's position so that the stream is read from
+   * its new start, instead of taking its new events for duplicates of old ones ('reset').
+   */
+  async checkEpoch(datasetId: string, stream: string, epoch: string): Promise<'first' | 'same' | 'reset'> {
+    return this.db.transaction('rw', this.db.datasets, async () => {
+      const ds = await this.db.datasets.get(datasetId);
+      if (!ds) throw new Error(`unknown dataset ${datasetId}`);
+      const before = ownGet(ds.epochs, stream);
+      if (before === epoch) return 'same';
+      ownSet((ds.epochs ??= {}), stream, epoch);
+      if (before !== undefined) delete ds.sources[stream];
+      await this.db.datasets.put(ds);
+      return before === undefined ? 'first' : 'reset';
+    });
+  }
+
   dataset(id: string): Promise<DatasetRecord | undefined> {
     return this.db.datasets.get(id);
   }

@@ -18,6 +18,8 @@ export interface DatasetRecord {
   gaps: Record<string, number>;
   /** Per source stream: events that arrived but failed validation, never appended. */
   rejected?: Record<string, number>;
+  /** Per source stream, the server's name for the incarnation its offsets belong to (StreamInfo.epoch). */
+  epochs?: Record<string, string>;
   /** Where the events came from: a live stream, or files a person imported. Absent: a stream (older records). */
   origin?: 'stream' | 'file';
   /** The files imported into it, oldest first. */

@@ -51,6 +51,11 @@ export interface StreamInfo {
   nextOffset: number;
   /** The oldest offset still in the replay buffer: where a new subscriber starts. */
   bufferedFrom: number;
+  /**
+   * The server's name for this incarnation of the stream: it changes when the offsets start over
+   * (a restart without --data-dir, a broker stream made again). Absent from older servers.
+   */
+  epoch?: string | undefined;
 }
 
 /** Exact figures over every valid event a stream published, so tests can check any dashboard. */
@@ -116,6 +121,7 @@ const StreamInfoShape = v.object(
     schema: v.custom<DatasetSchema>((x) => v.is(JsonObject, x), must('an object')),
     nextOffset: NonNegativeInteger,
     bufferedFrom: NonNegativeInteger,
+    epoch: v.optional(Text),
   },
   must('an object'),
 );

@@ -129,4 +129,29 @@ describe('many streams', () => {
     expect(PROTOCOL_VERSION).toBe(3);
     t.d.dispose();
   });
+
+  it('a stream that started its offsets over (a new epoch) is read from its new start, not taken for duplicates', async () => {
+    const t = await start();
+    const hello = (epoch: string) => t.socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, streams: [{ id: 'clicks', schema: CLICKS, nextOffset: 0, bufferedFrom: 0, epoch }] });
+    hello('e1');
+    await until(() => t.socket.subscribes().length === 1);
+    t.socket.events('clicks', 0, clicks(5));
+    await until(async () => (await t.rows('clicks')) === 5);
+    // The server restarts without its data: offsets from 0 again, under another epoch.
+    t.socket.restart('server gone');
+    t.socket.start();
+    hello('e2');
+    await until(() => t.socket.subscribes().length === 2);
+    expect(t.socket.subscribes()[1]).toEqual({ stream: 'clicks', fromOffset: 0 });
+    t.socket.events('clicks', 0, clicks(3, 100));
+    await until(async () => (await t.rows('clicks')) === 8);
+    expect(t.messages().some((m) => m.includes("the server's stream clicks started its offsets over"))).toBe(true);
+    // The same epoch again (a reconnect): the log's position holds.
+    t.socket.restart('blip');
+    t.socket.start();
+    hello('e2');
+    await until(() => t.socket.subscribes().length === 3);
+    expect(t.socket.subscribes()[2]).toEqual({ stream: 'clicks', fromOffset: 3 });
+    t.d.dispose();
+  });
 });
