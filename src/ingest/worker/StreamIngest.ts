@@ -7,7 +7,7 @@
  */
 import type { EventLog } from '../../log/EventLog';
 import { LogGapError } from '../../log/EventLog';
-import { type ColumnBatch, checkBatch, type DatasetSchema, padBatch, schemaProblem } from '../../protocol/schema';
+import { type ColumnBatch, checkBatch, padBatch, schemaProblem } from '../../protocol/schema';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { schemaChange } from '../../protocol/schemaChange';
 import { idProblem } from '../../protocol/ids';
