@@ -13,9 +13,11 @@ import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
 import { PipelineProvider } from './ui/PipelineContext';
 import { runControl } from './ui/runControl';
+import { applyStoredTheme } from './ui/ThemeControls';
 import { DEFAULT_VIEWS } from './views/defaultViews';
 import './ui/styles.css';
 
+applyStoredTheme();
 const params = new URLSearchParams(location.search);
 const defaultStream = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`;
 const streams = streamParam(params.getAll('stream'), defaultStream);

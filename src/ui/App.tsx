@@ -12,8 +12,10 @@ import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useSelectedDataset } from './selectedDataset';
+import { PipelineDiagram } from './PipelineDiagram';
 import { StatusBar } from './StatusBar';
 import { StreamsPanel } from './StreamsPanel';
+import { ThemeControls } from './ThemeControls';
 import { TimelineChart } from './TimelineChart';
 import { UserViews } from './UserViews';
 
@@ -99,6 +101,7 @@ export function App() {
           <span className="swatch speed" /> speed layer: live tally of events past the watermark W
         </p>
         <div className="header-actions">
+          <ThemeControls />
           <DatasetPicker dataset={dataset} />
           <FileDrop />
         </div>
@@ -112,6 +115,7 @@ export function App() {
       {tab === 'dashboard' ? (
         <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard">
           <Controls />
+          <PipelineDiagram dataset={dataset} />
           <KpiTiles dataset={dataset} />
           <div className="grid">
             <TimelineChart dataset={dataset} />

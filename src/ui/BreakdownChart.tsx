@@ -86,12 +86,12 @@ const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: 
     <div className="chart">
       <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
         <BarChart data={data} layout="vertical" margin={MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" horizontal={false} />
           <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
           <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />
           <Tooltip formatter={values.tooltip} isAnimationActive={false} />
-          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
-          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
+          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -90,7 +90,7 @@ function Timeline({ def }: { def: ViewDef }) {
 }
 
 const MARGIN = { top: 10, right: 16, bottom: 0, left: 8 };
-const REF_LABEL = { value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: '#b45309' } as const;
+const REF_LABEL = { value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: 'var(--speed-ink)' } as const;
 
 /** The bars themselves, redrawn only when their data changes. Formats are made once each (format.ts): recharts treats a new function as a changed prop. */
 const TimelineBars = memo(function TimelineBars({
@@ -108,15 +108,15 @@ const TimelineBars = memo(function TimelineBars({
     <div className="chart">
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={data} margin={MARGIN} barCategoryGap={1}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
           {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
           <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
           <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={11} width={48} interval={0} />
           <Tooltip labelFormatter={times.label} formatter={values.tooltip} isAnimationActive={false} />
-          {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="#f59e0b" fillOpacity={0.12} ifOverflow="extendDomain" />}
-          {shadedFrom !== null && <ReferenceLine x={shadedFrom} stroke="#b45309" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />}
-          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="#2563eb" isAnimationActive={false} />
-          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="#f59e0b" isAnimationActive={false} />
+          {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="var(--speed)" fillOpacity={0.12} ifOverflow="extendDomain" />}
+          {shadedFrom !== null && <ReferenceLine x={shadedFrom} stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />}
+          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
+          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -12,7 +12,7 @@ import { cellText } from './ResultGrid';
 
 export const CHART_ROWS = 2_000;
 const MAX_SERIES = 6;
-const COLORS = ['#2563eb', '#f59e0b', '#16a34a', '#dc2626', '#7c3aed', '#0891b2'];
+const COLORS = ['var(--batch)', 'var(--speed)', '#16a34a', '#dc2626', '#7c3aed', '#0891b2'];
 
 export interface ChartPlan {
   x: number;

@@ -7,7 +7,8 @@
 import { autocompletion, type Completion } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { PostgreSQL, type SQLNamespace, sql } from '@codemirror/lang-sql';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
@@ -45,6 +46,16 @@ export interface SqlEditorHandle {
   focus(): void;
 }
 
+/** SQL colours from the theme (styles.css --hl-*), so the editor reads in light and dark alike. */
+const SQL_COLOURS = HighlightStyle.define([
+  { tag: tags.keyword, color: 'var(--hl-keyword)', fontWeight: '600' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--hl-string)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--hl-number)' },
+  { tag: [tags.lineComment, tags.blockComment], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.typeName, tags.standard(tags.name)], color: 'var(--hl-type)' },
+  { tag: [tags.special(tags.name), tags.quote], color: 'var(--hl-name)' },
+]);
+
 export function SqlEditor({
   initial,
   schema,
@@ -80,7 +91,7 @@ export function SqlEditor({
           drawSelection(),
           highlightActiveLine(),
           bracketMatching(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(SQL_COLOURS),
           autocompletion(),
           schemaSlot.current.of(sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema: completions(schema) })),
           Prec.highest(
