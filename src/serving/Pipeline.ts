@@ -61,6 +61,8 @@ export class Pipeline {
   /** Which streams this workspace reads. */
   readonly follow: StreamFollow;
   private readonly starterViews: StreamStarterViews;
+  /** The next recompute drops the batch store and loads the whole log again. */
+  private rebuildNext = false;
 
   constructor(
     private readonly workers: PipelineWorkers,
@@ -282,6 +284,15 @@ export class Pipeline {
     return this.scheduler.now();
   }
 
+  /**
+   * Teaching: throws the batch store away and recomputes it from the log alone, through the same
+   * schedule as any recompute (batch can fix anything: the log is the only truth).
+   */
+  rebuildBatch(): Promise<RecomputeResult> {
+    this.rebuildNext = true;
+    return this.scheduler.now();
+  }
+
   /** Gives both layers the views, then recomputes (awaited unless `wait` is false: a new file's dataset shows from speed meanwhile). */
   private async applyViews(views: ViewDef[], userViewIds: string[], wait = true): Promise<void> {
     this.update({ viewDefs: views, userViewIds });
@@ -293,8 +304,10 @@ export class Pipeline {
   private async runRecompute(): Promise<RecomputeResult> {
     this.update({ batch: { ...this.snap.batch, running: true } });
     let r: RecomputeResult;
+    const method = this.rebuildNext ? 'rebuild' : 'recompute';
+    this.rebuildNext = false;
     try {
-      r = await this.batch.call('recompute', {});
+      r = await this.batch.call(method, {});
     } catch (e) {
       // A failed recompute leaves the published batch views and W as they were.
       const error = errorText(e);

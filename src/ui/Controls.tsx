@@ -93,6 +93,15 @@ export function Controls() {
           {streamStopped ? 'Reconnect the stream' : 'Disconnect the stream'}
         </button>
         <ControlError control="toggle-stream" />
+        <button
+          type="button"
+          data-testid="rebuild-batch"
+          title="Drop DuckDB's copy of the log and recompute every view from the log alone"
+          onClick={() => runControl('rebuild-batch', 'Rebuilding the batch store', () => pipeline.rebuildBatch().then(() => undefined))}
+        >
+          Rebuild the batch store from the log
+        </button>
+        <ControlError control="rebuild-batch" />
         <button type="button" data-testid="fail-next-recompute" onClick={() => runControl('fail-next-recompute', 'Arming the failing recompute', () => pipeline.failNextRecompute())}>
           Make the next recompute fail halfway
         </button>

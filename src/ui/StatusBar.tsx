@@ -86,6 +86,7 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
       />
       <span hidden data-testid="status-recompute-ms" data-value={s.batch.lastDurationMs ?? ''} />
       <span hidden data-testid="status-recompute-load-ms" data-value={s.batch.lastLoadMs ?? ''} />
+      <span hidden data-testid="status-recompute-loaded" data-value={s.batch.lastEventsLoaded ?? ''} />
       <Stat
         label="DuckDB memory"
         value={s.batch.memoryBytes === null ? '–' : `${fmtNumber(s.batch.memoryBytes / 1048576)} MB`}
