@@ -29,3 +29,28 @@ test('rebuild the batch store from the log: every event loaded again, the same e
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
   await expect(page.locator('[data-testid="handover"][data-ok="false"]')).toHaveCount(0);
 });
+
+test('late events injected by keyboard: the speed layer holds exactly them, counted once, and batch takes them over', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(300);
+  const before = await api.pause();
+  await expect.poll(() => dataValue(page, 'status-log')).toBe(before.produced);
+  await page.getByTestId('recompute-now').click();
+  await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(before.produced);
+  // By keyboard: 300 events, two minutes late.
+  await page.locator('details.experiments summary').click();
+  await page.getByTestId('late-count').fill('300');
+  await page.getByTestId('late-seconds').fill('120');
+  await page.getByTestId('late-seconds').press('Enter');
+  await expect.poll(async () => (await api.stats()).produced).toBe(before.produced + 300);
+  const after = await api.stats();
+  // Past W: the speed layer holds exactly them, the merged total counts each once.
+  await expect.poll(() => dataValue(page, 'kpi-events-speed')).toBe(300);
+  expect(await dataValue(page, 'kpi-events-merged')).toBe(after.produced);
+  expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(after.amountTotal.toFixed(2));
+  await page.getByTestId('recompute-now').click();
+  await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(after.produced);
+  expect(await dataValue(page, 'kpi-events-speed')).toBe(0);
+  await expect(page.locator('[data-testid="handover"][data-ok="false"]')).toHaveCount(0);
+});

@@ -44,6 +44,16 @@ export class DemoStream {
     return { first, last: this.stream.hub.nextOffset - 1 };
   }
 
+  /** Teaching: `count` events whose event time is `lateMs` before now, arriving now (late, out of order). */
+  late(count: number, lateMs: number): { first: number; last: number } {
+    const at = Date.now() - lateMs;
+    const batch = this.generator.next(count, at);
+    batch.ts.fill(at);
+    const first = this.stream.hub.nextOffset;
+    this.publish(batch);
+    return { first, last: first + count - 1 };
+  }
+
   private publish(batch: ColumnBatch): void {
     const { first } = this.stream.publishHere(batch);
     if (this.diagnostics) {

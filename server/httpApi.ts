@@ -56,7 +56,7 @@ export function stats(cx: ApiContext) {
 export async function handleApi(cx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
   if (url.pathname === '/api/streams' && method === 'GET') return sendJson(res, 200, { streams: stats(cx) });
-  const m = /^\/api\/streams\/([^/]+)(?:\/(pause|resume|rate|events|backfill|publishes))?$/.exec(url.pathname);
+  const m = /^\/api\/streams\/([^/]+)(?:\/(pause|resume|rate|events|backfill|late|publishes))?$/.exec(url.pathname);
   if (cx.diagnostics && m?.[2] === 'publishes' && method === 'GET') return sendJson(res, 200, { publishes: cx.demo && cx.demo.stream.id === m[1] ? cx.demo.publishes : [] });
   const writes = (m && (method === 'PUT' || method === 'DELETE' || method === 'POST')) || (cx.faults && url.pathname.startsWith('/api/faults/') && method === 'POST');
   if (!writes) return sendJson(res, 404, { error: 'no such endpoint' });
@@ -120,6 +120,13 @@ async function demoControl(cx: ApiContext, res: ServerResponse, url: URL, id: st
     if (!Number.isSafeInteger(count) || count < 1 || count > 20_000_000) return sendJson(res, 400, { error: 'count must be 1..20000000' });
     if (!Number.isFinite(spanMs) || spanMs < 0 || spanMs > 10 * 365 * 86_400_000) return sendJson(res, 400, { error: 'spanMs must be 0..10 years' });
     return sendJson(res, 200, demo.backfill(count, spanMs));
+  }
+  if (action === 'late') {
+    const count = Number(url.searchParams.get('count') ?? 100);
+    const lateMs = Number(url.searchParams.get('lateMs') ?? 60_000);
+    if (!Number.isSafeInteger(count) || count < 1 || count > 1_000_000) return sendJson(res, 400, { error: 'count must be 1..1000000' });
+    if (!Number.isFinite(lateMs) || lateMs < 0 || lateMs > 365 * 86_400_000) return sendJson(res, 400, { error: 'lateMs must be 0..1 year' });
+    return sendJson(res, 200, demo.late(count, lateMs));
   }
   if (action === 'pause') demo.paused = true;
   else if (action === 'resume') demo.paused = false;

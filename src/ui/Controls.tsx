@@ -1,6 +1,7 @@
 /** Batch controls: recompute now, the recompute interval, pause; and the teaching experiments. */
 import { useMutation } from '@tanstack/react-query';
 import { ControlError } from './ControlError';
+import { LateEvents } from './LateEvents';
 import { fmtDuration, fmtInt } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { errorText } from '../protocol/errorText';
@@ -93,6 +94,7 @@ export function Controls() {
           {streamStopped ? 'Reconnect the stream' : 'Disconnect the stream'}
         </button>
         <ControlError control="toggle-stream" />
+        <LateEvents />
         <button
           type="button"
           data-testid="rebuild-batch"
