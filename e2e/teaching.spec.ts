@@ -48,6 +48,8 @@ test('late events injected by keyboard: the speed layer holds exactly them, coun
   // Past W: the speed layer holds exactly them, the merged total counts each once.
   await expect.poll(() => dataValue(page, 'kpi-events-speed')).toBe(300);
   expect(await dataValue(page, 'kpi-events-merged')).toBe(after.produced);
+  // Each card says what its speed part holds.
+  await expect(page.getByTestId('timeline').getByTestId('parts-age')).toHaveAttribute('data-speed-events', '300');
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(after.amountTotal.toFixed(2));
   await page.getByTestId('recompute-now').click();
   await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(after.produced);

@@ -6,6 +6,7 @@ import { typeOf } from '../views/fieldSql';
 import type { ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
 import { fmtInt, keyText, measureFormat, type MeasureFormat } from './format';
+import { PartsAge } from './PartsAge';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useDatasetStatus } from './selectedDataset';
@@ -48,6 +49,7 @@ function Breakdown({ def }: { def: ViewDef }) {
     <div className="card chart-card" data-testid="breakdown" data-view-id={def.id}>
       <div className="card-head">
         <h2>{def.name}</h2>
+        <PartsAge dataset={def.dataset} />
         <ViewExport def={def} />
         {def.measures.length > 1 && (
           <div className="seg">

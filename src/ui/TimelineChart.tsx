@@ -11,6 +11,7 @@ import { typeOf } from '../views/fieldSql';
 import type { ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
 import { bucketFormat, fmtSpan, measureFormat, type BucketFormat, type MeasureFormat } from './format';
+import { PartsAge } from './PartsAge';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useDatasetStatus } from './selectedDataset';
@@ -60,6 +61,7 @@ function Timeline({ def }: { def: ViewDef }) {
     <div className="card chart-card" data-testid="timeline" data-view-id={def.id}>
       <div className="card-head">
         <h2>{def.name}</h2>
+        <PartsAge dataset={def.dataset} />
         <ViewExport def={def} />
         {def.measures.length > 1 && (
           <div className="seg">

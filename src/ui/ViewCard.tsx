@@ -13,6 +13,7 @@ import { MEASURES } from '../views/measures';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { ControlError } from './ControlError';
 import { bucketFormat, fmtClock, fmtInt, fmtNumber, keyText, measureFormat, type BucketFormat, type MeasureFormat } from './format';
+import { PartsAge } from './PartsAge';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { runControl } from './runControl';
@@ -169,6 +170,7 @@ export function ViewCard({
     <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
       <div className="card-head">
         <h2>{view.name}</h2>
+        <PartsAge dataset={view.dataset} />
         <ViewExport def={view} />
         {removable && <RemoveViewButton view={view} />}
       </div>
