@@ -56,3 +56,20 @@ test('late events injected by keyboard: the speed layer holds exactly them, coun
   expect(await dataValue(page, 'kpi-events-speed')).toBe(0);
   await expect(page.locator('[data-testid="handover"][data-ok="false"]')).toHaveCount(0);
 });
+
+test('Lambda vs Kappa: replaying the whole log through the speed path gives batch answers, timed', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(500);
+  const s = await api.pause();
+  await expect.poll(() => dataValue(page, 'status-log')).toBe(s.produced);
+  await page.getByTestId('recompute-now').click();
+  await expect.poll(() => dataValue(page, 'status-w')).toBe(s.produced);
+  await page.locator('details.experiments summary').click();
+  await page.getByTestId('kappa-run').click();
+  const result = page.getByTestId('kappa-result');
+  await expect(result).toHaveAttribute('data-ok', 'true');
+  await expect(result).toHaveAttribute('data-events', String(s.produced));
+  await expect(result).toHaveAttribute('data-w', String(s.produced));
+  await expect(result).toContainText('the same answers');
+});

@@ -22,6 +22,7 @@ import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
+import { type KappaResult, kappaCompare } from './kappa';
 import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
 import { Exports } from './Exports';
@@ -282,6 +283,16 @@ export class Pipeline {
    */
   recomputeNow(): Promise<RecomputeResult> {
     return this.scheduler.now();
+  }
+
+  /** Teaching: Lambda vs Kappa for a dataset at its published W (see kappa.ts). */
+  kappa(dataset: string): Promise<KappaResult> {
+    const w = (Object.hasOwn(this.snap.batch.w, dataset) ? this.snap.batch.w[dataset] : undefined) ?? 0;
+    const compiled = this.snap.viewDefs
+      .filter((v) => v.dataset === dataset)
+      .map((v) => this.compiledFor(v))
+      .filter((c): c is CompiledView => c !== null);
+    return kappaCompare(this.ingest, this.batch, compiled, dataset, w);
   }
 
   /**

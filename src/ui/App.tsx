@@ -114,7 +114,7 @@ export function App() {
       <TabBar tab={tab} onTab={setTab} />
       {tab === 'dashboard' ? (
         <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard">
-          <Controls />
+          <Controls dataset={dataset} />
           <PipelineDiagram dataset={dataset} />
           <KpiTiles dataset={dataset} />
           <div className="grid">

@@ -72,7 +72,7 @@ describe('controls', () => {
 
   it('shows, beside each control, why what it asked for failed', async () => {
     const pipeline = fakePipeline(snapshot());
-    await render(pipeline, <Controls />);
+    await render(pipeline, <Controls dataset="shop" />);
     await click('restart-ingest');
     expect(pipeline.restartWorker).toHaveBeenCalledWith('ingest');
     expect(alerts()).toEqual(['Restarting the ingest worker failed: the ingest worker failed: its script failed to load ×']);
@@ -100,7 +100,7 @@ describe('controls', () => {
     expect(useUiStore.getState().controlErrors).toEqual({});
 
     const pipeline = fakePipeline(snapshot());
-    await render(pipeline, <Controls />);
+    await render(pipeline, <Controls dataset="shop" />);
     await click('restart-batch');
     expect(alerts()).toHaveLength(1);
     await act(async () => dom.container.querySelector<HTMLElement>('[aria-label="Dismiss"]')!.click());

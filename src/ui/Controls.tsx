@@ -1,6 +1,7 @@
 /** Batch controls: recompute now, the recompute interval, pause; and the teaching experiments. */
 import { useMutation } from '@tanstack/react-query';
 import { ControlError } from './ControlError';
+import { KappaCompare } from './KappaCompare';
 import { LateEvents } from './LateEvents';
 import { fmtDuration, fmtInt } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
@@ -9,7 +10,7 @@ import { runControl } from './runControl';
 
 const INTERVALS = [5_000, 10_000, 30_000, 60_000];
 
-export function Controls() {
+export function Controls({ dataset }: { dataset: string | null }) {
   const pipeline = usePipeline();
   const s = usePipelineSnapshot();
   const recompute = useMutation({ mutationFn: () => pipeline.recomputeNow() });
@@ -95,6 +96,7 @@ export function Controls() {
         </button>
         <ControlError control="toggle-stream" />
         <LateEvents />
+        <KappaCompare dataset={dataset} />
         <button
           type="button"
           data-testid="rebuild-batch"

@@ -157,6 +157,12 @@ export class IngestDispatcher {
     return { handedOver: out, fromSeq, events };
   }
 
+  async kappa({ dataset, upto }: Req<'kappa'>): Promise<Res<'kappa'>> {
+    const t0 = performance.now();
+    const r = await this.feed.replay(dataset, upto);
+    return { ...r, ms: performance.now() - t0 };
+  }
+
   setSpeedFault({ dropEvery }: Req<'setSpeedFault'>): null {
     this.feed.speed.setFault(dropEvery);
     this.throttle.markDirty();

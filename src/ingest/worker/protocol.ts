@@ -97,6 +97,8 @@ export type IngestMethods = {
   dropUpTo: { req: { dataset: string; w: number }; res: { handedOver: Record<string, Tally>; fromSeq: number; events: number } };
   /** Teaching control: make the speed layer drop every nth event (null: healthy). Batch corrects it. */
   setSpeedFault: { req: { dropEvery: number | null }; res: null };
+  /** Teaching (Lambda vs Kappa): the dataset's views replayed from the log up to `upto` through the speed path alone. */
+  kappa: { req: { dataset: string; upto: number }; res: { tallies: Record<string, Tally>; events: number; ms: number } };
   connect: { req: { url: string }; res: null };
   /** Subscribe to, pause or stop following one stream; the others go on. */
   setFollow: { req: { stream: string; state: FollowState }; res: null };

@@ -14,6 +14,7 @@ export function serveIngest(port: PortLike, deps?: IngestDeps): IngestDispatcher
     setSpeedFault: (d) => dispatcher.setSpeedFault(d),
     connect: (d) => dispatcher.connect(d),
     setFollow: (d) => dispatcher.setFollow(d),
+    kappa: (d) => dispatcher.kappa(d),
     disconnect: () => dispatcher.disconnect(),
     nudge: () => dispatcher.nudge(),
   });
