@@ -2,6 +2,7 @@
  * Teaching controls with exact numbers: rebuilding the batch store from the log reloads every event
  * and changes no figure, because the log is the only truth.
  */
+import { shot } from './files/importUi';
 import { dataValue, expect, test, textValueOf } from './fixtures';
 
 test('rebuild the batch store from the log: every event loaded again, the same exact totals', async ({ page, server, api }) => {
@@ -72,4 +73,38 @@ test('Lambda vs Kappa: replaying the whole log through the speed path gives batc
   await expect(result).toHaveAttribute('data-events', String(s.produced));
   await expect(result).toHaveAttribute('data-w', String(s.produced));
   await expect(result).toContainText('the same answers');
+});
+
+test('the guided tour walks its eight steps by keyboard, and its actions do what they say', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(300);
+  await page.getByTestId('tour-start').focus();
+  await page.keyboard.press('Enter');
+  const tour = page.getByTestId('tour');
+  await expect(tour).toHaveAttribute('data-step', '1');
+  await expect(page.getByTestId('pipeline-diagram')).toHaveClass(/tour-target/);
+  await page.getByTestId('tour-next').press('Enter');
+  await expect(tour).toHaveAttribute('data-step', '2');
+  // Step 3: pause batch, and W stays pinned while the log grows.
+  await page.getByTestId('tour-next').press('Enter');
+  await expect(tour).toHaveAttribute('data-step', '3');
+  await page.getByTestId('tour-action').press('Enter');
+  await expect(page.getByTestId('pause-batch')).toBeChecked();
+  const w = await dataValue(page, 'status-w');
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(w + 50);
+  expect(await dataValue(page, 'status-w')).toBe(w);
+  await shot(page, 'tour-step-3');
+  // Steps 4 to 7; step 7 runs Lambda vs Kappa.
+  for (const n of [4, 5, 6, 7]) {
+    await page.getByTestId('tour-next').press('Enter');
+    await expect(tour).toHaveAttribute('data-step', String(n));
+  }
+  await page.getByTestId('tour-action').click();
+  await expect(page.getByTestId('tour-result')).toContainText('the same answers');
+  await page.getByTestId('tour-next').click();
+  await expect(tour).toHaveAttribute('data-step', '8');
+  await tour.press('Escape');
+  await expect(tour).toHaveCount(0);
+  await api.pause();
 });

@@ -16,6 +16,7 @@ import { PipelineDiagram } from './PipelineDiagram';
 import { StatusBar } from './StatusBar';
 import { StreamsPanel } from './StreamsPanel';
 import { ThemeControls } from './ThemeControls';
+import { Tour } from './Tour';
 import { TimelineChart } from './TimelineChart';
 import { UserViews } from './UserViews';
 
@@ -101,6 +102,7 @@ export function App() {
           <span className="swatch speed" /> speed layer: live tally of events past the watermark W
         </p>
         <div className="header-actions">
+          <Tour dataset={dataset} />
           <ThemeControls />
           <DatasetPicker dataset={dataset} />
           <FileDrop />
