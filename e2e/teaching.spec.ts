@@ -108,3 +108,21 @@ test('the guided tour walks its eight steps by keyboard, and its actions do what
   await expect(tour).toHaveCount(0);
   await api.pause();
 });
+
+test('a frozen view holds still while the pipeline goes on, and shows every event on resume', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBeGreaterThan(100);
+  await page.getByTestId('freeze-view').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('freeze-view')).toHaveAttribute('aria-pressed', 'true');
+  const held = await dataValue(page, 'kpi-events-merged');
+  await expect.poll(async () => (await api.stats()).produced, { timeout: 30_000 }).toBeGreaterThan(held + 300);
+  await expect.poll(async () => Number(await page.getByTestId('frozen-banner').getAttribute('data-since'))).toBeGreaterThan(200);
+  expect(await dataValue(page, 'kpi-events-merged')).toBe(held);
+  const s = await api.pause();
+  await page.getByTestId('frozen-banner').getByRole('button', { name: 'Resume view' }).click();
+  await expect(page.getByTestId('frozen-banner')).toHaveCount(0);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.produced);
+  expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
+});

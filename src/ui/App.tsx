@@ -8,6 +8,7 @@ import { DatasetsPanel } from './DatasetsPanel';
 import { FileDrop } from './import/FileDrop';
 import { ImportPanel } from './import/ImportPanel';
 import { Handovers } from './Handovers';
+import { FrozenBanner } from './FreezeView';
 import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
 import { usePipelineSnapshot } from './PipelineContext';
@@ -117,6 +118,7 @@ export function App() {
       {tab === 'dashboard' ? (
         <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard">
           <Controls dataset={dataset} />
+          <FrozenBanner />
           <PipelineDiagram dataset={dataset} />
           <KpiTiles dataset={dataset} />
           <div className="grid">

@@ -1,6 +1,7 @@
 /** Batch controls: recompute now, the recompute interval, pause; and the teaching experiments. */
 import { useMutation } from '@tanstack/react-query';
 import { ControlError } from './ControlError';
+import { FreezeButton } from './FreezeView';
 import { KappaCompare } from './KappaCompare';
 import { LateEvents } from './LateEvents';
 import { fmtDuration, fmtInt } from './format';
@@ -70,6 +71,7 @@ export function Controls({ dataset }: { dataset: string | null }) {
           </span>
         )
       )}
+      <FreezeButton />
       <details className="experiments">
         <summary>Experiments</summary>
         <label title="The speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">

@@ -4,23 +4,27 @@
  * milliseconds on a busy 2-core machine, so each new snapshot renders in a transition: React slices the
  * work and yields to the browser, and a newer snapshot supersedes one still rendering. (A
  * useSyncExternalStore binding would render each snapshot synchronously, in one long task.)
- * Changes the user just asked for (a toggle) render at once.
+ * Changes the user just asked for (a toggle) render at once. While the view is frozen (a person
+ * reads it as it was) snapshots are not rendered; the pipeline goes on and the newest shows on resume.
  */
 import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Pipeline, PipelineSnapshot } from '../serving/Pipeline';
+import { useUiStore } from './uiStore';
 
 const PipelineCtx = createContext<Pipeline | null>(null);
 const SnapshotCtx = createContext<PipelineSnapshot | null>(null);
 
 export function PipelineProvider({ pipeline, children }: { pipeline: Pipeline; children: ReactNode }) {
   const [snapshot, setSnapshot] = useState(pipeline.getSnapshot);
+  const frozen = useUiStore((u) => u.frozenAt !== null);
   useEffect(() => {
+    if (frozen) return;
     setSnapshot(pipeline.getSnapshot());
     return pipeline.subscribe((urgent) => {
       if (urgent) setSnapshot(pipeline.getSnapshot());
       else startTransition(() => setSnapshot(pipeline.getSnapshot()));
     });
-  }, [pipeline]);
+  }, [pipeline, frozen]);
   return (
     <PipelineCtx.Provider value={pipeline}>
       <SnapshotCtx.Provider value={snapshot}>{children}</SnapshotCtx.Provider>

@@ -30,6 +30,9 @@ interface UiState {
   timelineWindows: Readonly<Record<string, number | null>>;
   /** Per control (its test id): what went wrong the last time it was used, in words. */
   controlErrors: Readonly<Record<string, string>>;
+  /** The view is frozen (a person reads it while the pipeline goes on): since when, or null. */
+  frozenAt: number | null;
+  setFrozen(frozen: boolean): void;
   setDatasetId(id: string | null): void;
   setTimelineMetric(m: number): void;
   setTimelineWindow(dataset: string, buckets: number | null): void;
@@ -41,6 +44,8 @@ export const useUiStore = create<UiState>()((set) => ({
   timelineMetric: 0,
   timelineWindows: {},
   controlErrors: {},
+  frozenAt: null,
+  setFrozen: (frozen) => set({ frozenAt: frozen ? Date.now() : null }),
   setDatasetId: (datasetId) => {
     try {
       if (datasetId === null) storage()?.removeItem(DATASET_STORAGE_KEY);
