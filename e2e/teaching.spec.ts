@@ -2,7 +2,7 @@
  * Teaching controls with exact numbers: rebuilding the batch store from the log reloads every event
  * and changes no figure, because the log is the only truth.
  */
-import { shot } from './files/importUi';
+import { addFiles, importFile, openApp, shot } from './files/importUi';
 import { dataValue, expect, test, textValueOf } from './fixtures';
 
 test('rebuild the batch store from the log: every event loaded again, the same exact totals', async ({ page, server, api }) => {
@@ -125,4 +125,25 @@ test('a frozen view holds still while the pipeline goes on, and shows every even
   await expect(page.getByTestId('frozen-banner')).toHaveCount(0);
   await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.produced);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(s.amountTotal.toFixed(2));
+});
+
+test('time travel: as of seq N, the headline figures are those of the first N events of a file the test wrote', async ({ page, server }) => {
+  const rows = ['when,amount'];
+  const amounts: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    amounts.push((i * 37) % 101);
+    rows.push(`2026-01-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${amounts[i]}`);
+  }
+  await openApp(page, server.url);
+  await addFiles(page, [{ name: 'ledger.csv', bytes: new TextEncoder().encode(`${rows.join('\n')}\n`) }]);
+  const id = await importFile(page, 'ledger.csv', { eventTime: 'when' });
+  await page.getByTestId('dataset-picker').selectOption(id);
+  await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(1000);
+  await page.locator('details.experiments summary').click();
+  for (const n of [400, 1, 1000]) {
+    await page.getByTestId('tt-n').fill(String(n));
+    await expect(page.getByTestId('time-travel')).toHaveAttribute('data-as-of', String(n));
+    await expect.poll(() => dataValue(page, 'tt-events')).toBe(n);
+    await expect.poll(() => dataValue(page, 'tt-sum-of-amount')).toBe(amounts.slice(0, n).reduce((a, b) => a + b, 0));
+  }
 });

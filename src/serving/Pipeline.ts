@@ -23,6 +23,7 @@ import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
 import { type KappaResult, kappaCompare } from './kappa';
+import { type ViewAsOf, viewsAsOf } from './timeTravel';
 import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
 import { Exports } from './Exports';
@@ -287,12 +288,23 @@ export class Pipeline {
 
   /** Teaching: Lambda vs Kappa for a dataset at its published W (see kappa.ts). */
   kappa(dataset: string): Promise<KappaResult> {
-    const w = (Object.hasOwn(this.snap.batch.w, dataset) ? this.snap.batch.w[dataset] : undefined) ?? 0;
-    const compiled = this.snap.viewDefs
+    return kappaCompare(this.ingest, this.batch, this.compiledOf(dataset), dataset, this.wOf(dataset));
+  }
+
+  /** Teaching: the dataset's views as of seq N, N up to the published W (see timeTravel.ts). */
+  asOf(dataset: string, n: number): Promise<ViewAsOf[]> {
+    return viewsAsOf(this.batch, this.compiledOf(dataset), dataset, n, this.wOf(dataset));
+  }
+
+  private wOf(dataset: string): number {
+    return (Object.hasOwn(this.snap.batch.w, dataset) ? this.snap.batch.w[dataset] : undefined) ?? 0;
+  }
+
+  private compiledOf(dataset: string): CompiledView[] {
+    return this.snap.viewDefs
       .filter((v) => v.dataset === dataset)
       .map((v) => this.compiledFor(v))
       .filter((c): c is CompiledView => c !== null);
-    return kappaCompare(this.ingest, this.batch, compiled, dataset, w);
   }
 
   /**

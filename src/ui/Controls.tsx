@@ -4,6 +4,7 @@ import { ControlError } from './ControlError';
 import { FreezeButton } from './FreezeView';
 import { KappaCompare } from './KappaCompare';
 import { LateEvents } from './LateEvents';
+import { TimeTravel } from './TimeTravel';
 import { fmtDuration, fmtInt } from './format';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { errorText } from '../protocol/errorText';
@@ -99,6 +100,7 @@ export function Controls({ dataset }: { dataset: string | null }) {
         <ControlError control="toggle-stream" />
         <LateEvents />
         <KappaCompare dataset={dataset} />
+        {dataset !== null && <TimeTravel dataset={dataset} />}
         <button
           type="button"
           data-testid="rebuild-batch"
