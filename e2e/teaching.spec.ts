@@ -145,5 +145,6 @@ test('time travel: as of seq N, the headline figures are those of the first N ev
     await expect(page.getByTestId('time-travel')).toHaveAttribute('data-as-of', String(n));
     await expect.poll(() => dataValue(page, 'tt-events')).toBe(n);
     await expect.poll(() => dataValue(page, 'tt-sum-of-amount')).toBe(amounts.slice(0, n).reduce((a, b) => a + b, 0));
+    if (n === 400) await shot(page, 'experiments');
   }
 });

@@ -75,53 +75,64 @@ export function Controls({ dataset }: { dataset: string | null }) {
       <FreezeButton />
       <details className="experiments">
         <summary>Experiments</summary>
-        <label title="The speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
-          <input
-            type="checkbox"
-            data-testid="faulty-speed"
-            checked={s.speedFault !== null}
-            onChange={(e) => {
-              const faulty = e.target.checked;
-              runControl('faulty-speed', faulty ? 'Making the speed layer faulty' : 'Making the speed layer healthy again', () => pipeline.setSpeedFault(faulty ? 10 : null));
-            }}
-          />{' '}
-          faulty speed layer
-        </label>
-        <ControlError control="faulty-speed" />
-        <button
-          type="button"
-          data-testid="toggle-stream"
-          disabled={s.ingest?.connection === 'elsewhere'}
-          title={s.ingest?.connection === 'elsewhere' ? 'Another tab reads the stream for this workspace' : undefined}
-          onClick={() => runControl('toggle-stream', streamStopped ? 'Reconnecting the stream' : 'Disconnecting the stream', () => pipeline.setStreamConnected(streamStopped))}
-        >
-          {streamStopped ? 'Reconnect the stream' : 'Disconnect the stream'}
-        </button>
-        <ControlError control="toggle-stream" />
-        <LateEvents />
-        <KappaCompare dataset={dataset} />
-        {dataset !== null && <TimeTravel dataset={dataset} />}
-        <button
-          type="button"
-          data-testid="rebuild-batch"
-          title="Drop DuckDB's copy of the log and recompute every view from the log alone"
-          onClick={() => runControl('rebuild-batch', 'Rebuilding the batch store', () => pipeline.rebuildBatch().then(() => undefined))}
-        >
-          Rebuild the batch store from the log
-        </button>
-        <ControlError control="rebuild-batch" />
-        <button type="button" data-testid="fail-next-recompute" onClick={() => runControl('fail-next-recompute', 'Arming the failing recompute', () => pipeline.failNextRecompute())}>
-          Make the next recompute fail halfway
-        </button>
-        <ControlError control="fail-next-recompute" />
-        <button type="button" data-testid="restart-ingest" onClick={() => runControl('restart-ingest', 'Restarting the ingest worker', () => pipeline.restartWorker('ingest'))}>
-          Kill and restart the ingest worker
-        </button>
-        <ControlError control="restart-ingest" />
-        <button type="button" data-testid="restart-batch" onClick={() => runControl('restart-batch', 'Restarting the batch worker', () => pipeline.restartWorker('batch'))}>
-          Kill and restart the batch worker
-        </button>
-        <ControlError control="restart-batch" />
+        <fieldset className="exp-group">
+          <legend className="exp-label">See it</legend>
+          <LateEvents />
+          <KappaCompare dataset={dataset} />
+          <button
+            type="button"
+            data-testid="rebuild-batch"
+            title="Drop DuckDB's copy of the log and recompute every view from the log alone"
+            onClick={() => runControl('rebuild-batch', 'Rebuilding the batch store', () => pipeline.rebuildBatch().then(() => undefined))}
+          >
+            Rebuild the batch store from the log
+          </button>
+          <ControlError control="rebuild-batch" />
+        </fieldset>
+        {dataset !== null && (
+          <fieldset className="exp-group">
+            <legend className="exp-label">Time travel</legend>
+            <TimeTravel dataset={dataset} />
+          </fieldset>
+        )}
+        <fieldset className="exp-group">
+          <legend className="exp-label">Break it</legend>
+          <label title="The speed layer loses every 10th event; reconciliation shows the drift and the next recompute corrects the totals">
+            <input
+              type="checkbox"
+              data-testid="faulty-speed"
+              checked={s.speedFault !== null}
+              onChange={(e) => {
+                const faulty = e.target.checked;
+                runControl('faulty-speed', faulty ? 'Making the speed layer faulty' : 'Making the speed layer healthy again', () => pipeline.setSpeedFault(faulty ? 10 : null));
+              }}
+            />{' '}
+            faulty speed layer
+          </label>
+          <ControlError control="faulty-speed" />
+          <button
+            type="button"
+            data-testid="toggle-stream"
+            disabled={s.ingest?.connection === 'elsewhere'}
+            title={s.ingest?.connection === 'elsewhere' ? 'Another tab reads the stream for this workspace' : undefined}
+            onClick={() => runControl('toggle-stream', streamStopped ? 'Reconnecting the stream' : 'Disconnecting the stream', () => pipeline.setStreamConnected(streamStopped))}
+          >
+            {streamStopped ? 'Reconnect the stream' : 'Disconnect the stream'}
+          </button>
+          <ControlError control="toggle-stream" />
+          <button type="button" data-testid="fail-next-recompute" onClick={() => runControl('fail-next-recompute', 'Arming the failing recompute', () => pipeline.failNextRecompute())}>
+            Make the next recompute fail halfway
+          </button>
+          <ControlError control="fail-next-recompute" />
+          <button type="button" data-testid="restart-ingest" onClick={() => runControl('restart-ingest', 'Restarting the ingest worker', () => pipeline.restartWorker('ingest'))}>
+            Kill and restart the ingest worker
+          </button>
+          <ControlError control="restart-ingest" />
+          <button type="button" data-testid="restart-batch" onClick={() => runControl('restart-batch', 'Restarting the batch worker', () => pipeline.restartWorker('batch'))}>
+            Kill and restart the batch worker
+          </button>
+          <ControlError control="restart-batch" />
+        </fieldset>
       </details>
     </div>
   );

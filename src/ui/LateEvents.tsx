@@ -29,7 +29,7 @@ export function LateEvents() {
       }}
     >
       <label>
-        inject{' '}
+        inject into {SHOP_STREAM_ID}{' '}
         <input type="number" data-testid="late-count" min={1} max={1_000_000} value={count} onChange={(e) => setCount(Math.max(1, Math.min(1_000_000, Math.round(Number(e.target.value) || 1))))} />
       </label>
       <label>
