@@ -51,11 +51,22 @@ test('late events injected by keyboard: the speed layer holds exactly them, coun
   expect(await dataValue(page, 'kpi-events-merged')).toBe(after.produced);
   // Each card says what its speed part holds.
   await expect(page.getByTestId('timeline').getByTestId('parts-age')).toHaveAttribute('data-speed-events', '300');
+  // Side by side: the seq split counts all; a time boundary drops exactly the late events past W.
+  await page.getByTestId('boundary-run').click();
+  const split = page.getByTestId('boundary-result');
+  await expect(split).toHaveAttribute('data-seq-total', String(after.produced));
+  await expect(split).toHaveAttribute('data-dropped', '300');
+  await expect(split).toHaveAttribute('data-time-total', String(after.produced - 300));
+  await shot(page, 'boundary-rules');
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(after.amountTotal.toFixed(2));
   await page.getByTestId('recompute-now').click();
   await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(after.produced);
   expect(await dataValue(page, 'kpi-events-speed')).toBe(0);
   await expect(page.locator('[data-testid="handover"][data-ok="false"]')).toHaveCount(0);
+  // After the next batch the two splits agree again.
+  await page.getByTestId('boundary-run').click();
+  await expect(split).toHaveAttribute('data-dropped', '0');
+  await expect(split).toHaveAttribute('data-time-total', String(after.produced));
 });
 
 test('Lambda vs Kappa: replaying the whole log through the speed path gives batch answers, timed', async ({ page, server, api }) => {

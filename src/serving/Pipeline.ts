@@ -22,6 +22,7 @@ import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
+import { type BoundaryComparison, compareBoundaries } from './boundaryRules';
 import { type KappaResult, kappaCompare } from './kappa';
 import { type ViewAsOf, viewsAsOf } from './timeTravel';
 import { StreamStarterViews } from './StreamStarterViews';
@@ -294,6 +295,12 @@ export class Pipeline {
   /** Teaching: the dataset's views as of seq N, N up to the published W (see timeTravel.ts). */
   asOf(dataset: string, n: number): Promise<ViewAsOf[]> {
     return viewsAsOf(this.batch, this.compiledOf(dataset), dataset, n, this.wOf(dataset));
+  }
+
+  /** Teaching: our seq split against a time boundary (boundaryRules.ts), by the dataset's timeline bucket. */
+  compareBoundaries(dataset: string): Promise<BoundaryComparison> {
+    const bucketMs = this.snap.viewDefs.find((v) => v.dataset === dataset && v.bucketMs !== null && v.groupBy.length === 0)?.bucketMs ?? 60_000;
+    return compareBoundaries(this.ingest, this.batch, dataset, this.wOf(dataset), bucketMs);
   }
 
   private wOf(dataset: string): number {

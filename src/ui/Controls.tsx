@@ -1,5 +1,6 @@
 /** Batch controls: recompute now, the recompute interval, pause; and the teaching experiments. */
 import { useMutation } from '@tanstack/react-query';
+import { BoundaryRules } from './BoundaryRules';
 import { ControlError } from './ControlError';
 import { FreezeButton } from './FreezeView';
 import { KappaCompare } from './KappaCompare';
@@ -78,6 +79,7 @@ export function Controls({ dataset }: { dataset: string | null }) {
         <fieldset className="exp-group">
           <legend className="exp-label">See it</legend>
           <LateEvents />
+          <BoundaryRules dataset={dataset} />
           <KappaCompare dataset={dataset} />
           <button
             type="button"

@@ -16,6 +16,7 @@ import { recoverImports } from '../../log/fileImport';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
 import { ExportJobs } from '../export/ExportJobs';
+import { batchTimeSplit } from './timeSplit';
 import type { TransferList } from '../../protocol/rpc';
 
 type Res<K extends keyof BatchMethods> = BatchMethods[K]['res'];
@@ -128,6 +129,13 @@ export class BatchDispatcher {
       for (const id of this.loaded.keys()) await engine.dropTable(tableFor(id));
       this.loaded.clear();
       return this.runRecompute();
+    });
+  }
+
+  timeSplit({ dataset, w, bucketMs }: Req<'timeSplit'>): Promise<Res<'timeSplit'>> {
+    return this.serially(() => {
+      if (w > (this.loaded.get(dataset) ?? 0)) throw new Error(`time split ${dataset}: seq ${w} is not loaded`);
+      return batchTimeSplit(this.requireEngine(), dataset, w, bucketMs);
     });
   }
 

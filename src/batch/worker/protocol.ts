@@ -1,4 +1,5 @@
 /** The batch worker's protocol: what the main thread may ask and what it answers. */
+import type { BatchTimeSplit } from './timeSplit';
 import type { DatasetSchema } from '../../protocol/schema';
 import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
@@ -48,6 +49,8 @@ export type BatchMethods = {
    * events the speed layer just handed over, for reconciliation.
    */
   reconcile: { req: { ranges: Record<string, { after: number; upto: number }> }; res: { views: Record<string, SqlRow[]> } };
+  /** Teaching: the batch side of a time-boundary split at W (timeSplit.ts). */
+  timeSplit: { req: { dataset: string; w: number; bucketMs: number }; res: BatchTimeSplit };
   query: { req: { sql: string }; res: QueryResult };
   /** Fault injection: the next recompute throws halfway (after loading and the first view). */
   failNextRecompute: { req: Record<string, never>; res: null };

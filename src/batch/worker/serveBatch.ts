@@ -14,6 +14,7 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     recompute: () => dispatcher.recompute(),
     rebuild: () => dispatcher.rebuild(),
     reconcile: (d) => dispatcher.reconcile(d),
+    timeSplit: (d) => dispatcher.timeSplit(d),
     query: (d) => dispatcher.query(d),
     stats: () => dispatcher.stats(),
     failNextRecompute: () => dispatcher.failNextRecompute(),

@@ -163,6 +163,12 @@ export class IngestDispatcher {
     return { ...r, ms: performance.now() - t0 };
   }
 
+  async pastW({ dataset, w, boundary }: Req<'pastW'>): Promise<Res<'pastW'>> {
+    // What this worker's log holds past W, as appended so far (a writer's queued appends first).
+    await this.serially(async () => {});
+    return this.feed.pastW(dataset, w, boundary);
+  }
+
   setSpeedFault({ dropEvery }: Req<'setSpeedFault'>): null {
     this.feed.speed.setFault(dropEvery);
     this.throttle.markDirty();

@@ -115,6 +115,24 @@ export class SpeedFeed {
     return { tallies, events };
   }
 
+  /**
+   * The events past W, by event time against a boundary: what a time-boundary split would serve
+   * from speed (after it) and drop (at or before it: late events batch does not hold yet).
+   */
+  async pastW(datasetId: string, w: number, boundary: number): Promise<{ atOrBefore: number; after: number }> {
+    const schema = this.schemaOf(datasetId);
+    let atOrBefore = 0;
+    let after = 0;
+    for (const seg of await this.log().segmentsOverlapping(datasetId, w, Number.MAX_SAFE_INTEGER)) {
+      const { batch } = decodeSegment(schema, seg.bytes, new Set());
+      for (let i = Math.max(0, w + 1 - seg.firstSeq); i < batch.count; i++) {
+        if (batch.ts[i]! <= boundary) atOrBefore++;
+        else after++;
+      }
+    }
+    return { atOrBefore, after };
+  }
+
   /** The fields the dataset's views read: the only columns worth decoding for them. */
   private fieldsUsed(datasetId: string): Set<string> {
     const used = new Set<string>();

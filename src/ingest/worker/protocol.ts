@@ -99,6 +99,8 @@ export type IngestMethods = {
   setSpeedFault: { req: { dropEvery: number | null }; res: null };
   /** Teaching (Lambda vs Kappa): the dataset's views replayed from the log up to `upto` through the speed path alone. */
   kappa: { req: { dataset: string; upto: number }; res: { tallies: Record<string, Tally>; events: number; ms: number } };
+  /** Teaching: the events past W split by event time at `boundary` (a time-boundary split's speed side). */
+  pastW: { req: { dataset: string; w: number; boundary: number }; res: { atOrBefore: number; after: number } };
   connect: { req: { url: string }; res: null };
   /** Subscribe to, pause or stop following one stream; the others go on. */
   setFollow: { req: { stream: string; state: FollowState }; res: null };

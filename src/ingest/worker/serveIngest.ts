@@ -15,6 +15,7 @@ export function serveIngest(port: PortLike, deps?: IngestDeps): IngestDispatcher
     connect: (d) => dispatcher.connect(d),
     setFollow: (d) => dispatcher.setFollow(d),
     kappa: (d) => dispatcher.kappa(d),
+    pastW: (d) => dispatcher.pastW(d),
     disconnect: () => dispatcher.disconnect(),
     nudge: () => dispatcher.nudge(),
   });
