@@ -58,6 +58,9 @@ test('late events injected by keyboard: the speed layer holds exactly them, coun
   await expect(split).toHaveAttribute('data-dropped', '300');
   await expect(split).toHaveAttribute('data-time-total', String(after.produced - 300));
   await shot(page, 'boundary-rules');
+  // Hovering a bar says what it is made of: batch, speed, and the merged value.
+  await page.getByTestId('breakdown').locator('.recharts-bar-rectangle').first().hover();
+  await expect(page.getByTestId('parts-tooltip')).toContainText(/batch .*speed .*merged /s);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(after.amountTotal.toFixed(2));
   await page.getByTestId('recompute-now').click();
   await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(after.produced);

@@ -7,6 +7,7 @@ import type { ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
 import { fmtInt, keyText, measureFormat, type MeasureFormat } from './format';
 import { PartsAge } from './PartsAge';
+import { PartsTooltip } from './PartsTooltip';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useDatasetStatus } from './selectedDataset';
@@ -81,7 +82,7 @@ const shortKey = (k: unknown) => {
 };
 
 /** The bars themselves, redrawn only when their data changes. */
-const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: number; speed: number }[]; values: MeasureFormat }) {
+const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: number; speed: number; merged: number }[]; values: MeasureFormat }) {
   // Room for the longest label at ~6.5 px a character (11 px text), within reason.
   const labelWidth = Math.min(200, Math.max(36, 8 + 6.5 * Math.min(MAX_LABEL, Math.max(0, ...data.map((d) => d.key.length)))));
   return (
@@ -91,7 +92,7 @@ const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: 
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" horizontal={false} />
           <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
           <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />
-          <Tooltip formatter={values.tooltip} isAnimationActive={false} />
+          <Tooltip content={<PartsTooltip values={values} />} isAnimationActive={false} />
           <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
           <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
         </BarChart>

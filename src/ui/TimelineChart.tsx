@@ -12,6 +12,7 @@ import type { ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
 import { bucketFormat, fmtSpan, measureFormat, type BucketFormat, type MeasureFormat } from './format';
 import { PartsAge } from './PartsAge';
+import { PartsTooltip } from './PartsTooltip';
 import { usePipelineSnapshot } from './PipelineContext';
 import { PlainTick } from './PlainTick';
 import { useDatasetStatus } from './selectedDataset';
@@ -53,7 +54,7 @@ function Timeline({ def }: { def: ViewDef }) {
     const rows = view?.rows ?? [];
     const last = rows.length ? (rows[rows.length - 1]!.key[0] as number) : 0;
     const from = windowBuckets === null ? -Infinity : last - windowBuckets * bucketMs;
-    return rows.filter((r) => (r.key[0] as number) > from).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0 }));
+    return rows.filter((r) => (r.key[0] as number) > from).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }));
   }, [view, metric, windowBuckets, bucketMs]);
   const boundary = view?.boundary ?? null;
   const shadedFrom = boundary !== null ? (data.find((d) => d.t >= boundary)?.t ?? null) : null;
@@ -114,7 +115,7 @@ const TimelineBars = memo(function TimelineBars({
           {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
           <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
           <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={11} width={48} interval={0} />
-          <Tooltip labelFormatter={times.label} formatter={values.tooltip} isAnimationActive={false} />
+          <Tooltip content={<PartsTooltip values={values} labelText={times.label} />} isAnimationActive={false} />
           {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="var(--speed)" fillOpacity={0.12} ifOverflow="extendDomain" />}
           {shadedFrom !== null && <ReferenceLine x={shadedFrom} stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />}
           <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
