@@ -162,3 +162,29 @@ test('time travel: as of seq N, the headline figures are those of the first N ev
     if (n === 400) await shot(page, 'experiments');
   }
 });
+
+test('cross-filtering: a country chosen in the breakdown filters the other cards, on both paths, to the server’s exact numbers', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(500);
+  await page.getByTestId('recompute-now').click();
+  // By keyboard: choose DE in the breakdown's list while the stream still runs (speed holds events).
+  await page.getByTestId('cross-filter').focus();
+  await page.getByTestId('cross-filter').selectOption({ label: 'DE' });
+  await expect(page.getByTestId('cross-filter-clear')).toBeVisible();
+  await expect(page.getByTestId('cross-filter-banner')).toContainText('country = DE');
+  const s = await api.pause();
+  const de = Object.values(s.breakdown.DE ?? {});
+  const count = de.reduce((n, c) => n + c.count, 0);
+  const cents = de.reduce((n, c) => n + Math.round(c.amount * 100), 0);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged'), { timeout: 30_000 }).toBe(count);
+  expect(await textValueOf(page, 'kpi-revenue-merged')).toBe((cents / 100).toFixed(2));
+  // The breakdown it was chosen in stays whole, to choose another.
+  await expect(page.getByTestId('breakdown').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+  // After a recompute the same figures come from batch alone.
+  await page.getByTestId('recompute-now').click();
+  await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(count);
+  await shot(page, 'cross-filter');
+  await page.getByTestId('cross-filter-clear').click();
+  await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.produced);
+});

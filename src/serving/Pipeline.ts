@@ -24,6 +24,7 @@ import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
 import { type BoundaryComparison, compareBoundaries } from './boundaryRules';
 import { type KappaResult, kappaCompare } from './kappa';
+import { type CrossFilter, crossTwins, isCrossTwin } from '../views/crossFilter';
 import { type ViewAsOf, viewsAsOf } from './timeTravel';
 import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
@@ -285,6 +286,16 @@ export class Pipeline {
    */
   recomputeNow(): Promise<RecomputeResult> {
     return this.scheduler.now();
+  }
+
+  /**
+   * Filters the dataset's other cards by a value chosen in one (null: no filter): twins of its views
+   * with the filter added go to both layers, and a recompute computes them.
+   */
+  async setCrossFilter(filter: CrossFilter | null): Promise<void> {
+    const base = this.snap.viewDefs.filter((v) => !isCrossTwin(v.id));
+    this.update({ crossFilter: filter }, true);
+    await this.applyViews(filter ? [...base, ...crossTwins(base, filter)] : base, this.snap.userViewIds);
   }
 
   /** Teaching: Lambda vs Kappa for a dataset at its published W (see kappa.ts). */

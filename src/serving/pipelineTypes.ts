@@ -1,4 +1,5 @@
 /** The serving layer's public shapes: what the pipeline needs and what the UI reads. */
+import type { CrossFilter } from '../views/crossFilter';
 import type { KeyValueStore } from './StreamFollow';
 import type { BatchClient } from '../batch/BatchClient';
 import type { IngestClient } from '../ingest/IngestClient';
@@ -91,6 +92,8 @@ export interface PipelineSnapshot {
   batchPaused: boolean;
   /** The teaching fault asked of the speed layer: drop every nth event (null: healthy). */
   speedFault: number | null;
+  /** A value chosen in one card filtering the dataset's other cards (their twins carry the filter). */
+  crossFilter: CrossFilter | null;
   messages: PipelineMessage[];
 }
 
@@ -123,6 +126,7 @@ export function initialSnapshot(options: PipelineOptions): PipelineSnapshot {
     batchIntervalMs: options.batchIntervalMs,
     batchPaused: false,
     speedFault: null,
+    crossFilter: null,
     messages: [],
   };
 }

@@ -8,6 +8,7 @@ import { DatasetsPanel } from './DatasetsPanel';
 import { FileDrop } from './import/FileDrop';
 import { ImportPanel } from './import/ImportPanel';
 import { Handovers } from './Handovers';
+import { CrossFilterBanner } from './CrossFilterChoice';
 import { FrozenBanner } from './FreezeView';
 import { KpiTiles } from './KpiTiles';
 import { Messages } from './Messages';
@@ -119,6 +120,7 @@ export function App() {
         <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard">
           <Controls dataset={dataset} />
           <FrozenBanner />
+          <CrossFilterBanner dataset={dataset} />
           <PipelineDiagram dataset={dataset} />
           <KpiTiles dataset={dataset} />
           <div className="grid">

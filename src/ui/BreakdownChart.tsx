@@ -1,14 +1,18 @@
 /** The dataset's breakdown view (one group-by field): a bar per value, each split into its batch part and its speed part. */
 import { ViewExport } from './export/ViewExport';
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { typeOf } from '../views/fieldSql';
-import type { ViewDef } from '../views/ViewDef';
+import type { Pipeline } from '../serving/Pipeline';
+import type { CrossFilter } from '../views/crossFilter';
+import type { KeyValue, ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
 import { fmtInt, keyText, measureFormat, type MeasureFormat } from './format';
 import { PartsAge } from './PartsAge';
 import { PartsTooltip } from './PartsTooltip';
-import { usePipelineSnapshot } from './PipelineContext';
+import { CrossFilterChoice } from './CrossFilterChoice';
+import { usePipeline, usePipelineSnapshot } from './PipelineContext';
+import { runControl } from './runControl';
 import { PlainTick } from './PlainTick';
 import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
@@ -31,6 +35,9 @@ export function BreakdownChart({ dataset }: { dataset: string | null }) {
 
 function Breakdown({ def }: { def: ViewDef }) {
   const s = usePipelineSnapshot();
+  const pipeline = usePipeline();
+  const cross = s.crossFilter;
+  const onPick = useCallback((raw: KeyValue) => pickBar(pipeline, cross, def, raw), [pipeline, cross, def]);
   const schema = useDatasetStatus(def.dataset)?.schema;
   const view = useStaggered(s.views[def.id], 30, s.batch.running);
   const [chosen, setMetric] = useState(0);
@@ -41,7 +48,7 @@ function Breakdown({ def }: { def: ViewDef }) {
   const all = useMemo(
     () =>
       (view?.rows ?? [])
-        .map((r) => ({ key: keyText(keyType, r.key[0] ?? null), batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }))
+        .map((r) => ({ key: keyText(keyType, r.key[0] ?? null), raw: r.key[0] ?? null, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }))
         .sort((a, b) => b.merged - a.merged),
     [view, metric, keyType],
   );
@@ -63,7 +70,8 @@ function Breakdown({ def }: { def: ViewDef }) {
         )}
         {s.userViewIds.includes(def.id) && <RemoveViewButton view={def} />}
       </div>
-      <Bars data={data} values={values} />
+      <CrossFilterChoice def={def} values={all} />
+      <Bars data={data} values={values} onPick={onPick} />
       {all.length > data.length && (
         <p className="muted small">
           the {data.length} largest of {fmtInt(all.length)} values
@@ -82,7 +90,25 @@ const shortKey = (k: unknown) => {
 };
 
 /** The bars themselves, redrawn only when their data changes. */
-const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: number; speed: number; merged: number }[]; values: MeasureFormat }) {
+/** A bar clicked: filter the other cards by its value, or clear the filter when it was the one chosen. */
+function pickBar(pipeline: Pipeline, current: CrossFilter | null, def: ViewDef, raw: KeyValue): void {
+  const field = def.groupBy[0];
+  if (field === undefined) return;
+  const same = current?.sourceViewId === def.id && current.value === raw;
+  runControl('cross-filter', same ? 'Clearing the filter' : `Filtering the other cards by ${field}`, () =>
+    pipeline.setCrossFilter(same ? null : { dataset: def.dataset, field, value: raw, sourceViewId: def.id }),
+  );
+}
+
+const Bars = memo(function Bars({
+  data,
+  values,
+  onPick,
+}: {
+  data: { key: string; raw: KeyValue; batch: number; speed: number; merged: number }[];
+  values: MeasureFormat;
+  onPick: (raw: KeyValue) => void;
+}) {
   // Room for the longest label at ~6.5 px a character (11 px text), within reason.
   const labelWidth = Math.min(200, Math.max(36, 8 + 6.5 * Math.min(MAX_LABEL, Math.max(0, ...data.map((d) => d.key.length)))));
   return (
@@ -93,8 +119,8 @@ const Bars = memo(function Bars({ data, values }: { data: { key: string; batch: 
           <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
           <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />
           <Tooltip content={<PartsTooltip values={values} />} isAnimationActive={false} />
-          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
-          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
+          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} cursor="pointer" onClick={(d) => onPick((d.payload as { raw: KeyValue }).raw)} />
+          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} cursor="pointer" onClick={(d) => onPick((d.payload as { raw: KeyValue }).raw)} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -25,6 +25,7 @@ const snapshot = (patch: Partial<PipelineSnapshot> = {}): PipelineSnapshot => ({
   batchIntervalMs: 10_000,
   batchPaused: false,
   speedFault: null,
+  crossFilter: null,
   messages: [],
   ...patch,
 });

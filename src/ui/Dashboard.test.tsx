@@ -77,6 +77,7 @@ const snapshot: PipelineSnapshot = {
   batch: { ...emptyBatch, w: { shop: 3, sales: 3 } },
   viewDefs: [...DEFAULT_VIEWS, ...salesViews, byDay],
   userViewIds: ['by-day'],
+  crossFilter: null,
   views: {
     [TOTALS_VIEW.id]: merged(TOTALS_VIEW.id, [], [{ key: [], batch: [3, 10.5, 4], speed: [2, 2.25, 1] }]),
     'sales:totals': merged('sales:totals', [], [{ key: [], batch: [3, 12, 7.5], speed: null }]),
