@@ -22,10 +22,8 @@ import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
-import { type BoundaryComparison, compareBoundaries } from './boundaryRules';
-import { type KappaResult, kappaCompare } from './kappa';
-import { type CrossFilter, crossTwins, isCrossTwin } from '../views/crossFilter';
-import { type ViewAsOf, viewsAsOf } from './timeTravel';
+import { type CrossFilter, crossTwinId, crossTwins, isCrossTwin } from '../views/crossFilter';
+import { Teaching } from './Teaching';
 import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
 import { Exports } from './Exports';
@@ -64,6 +62,8 @@ export class Pipeline {
   readonly history: QueryHistory | null;
   /** Which streams this workspace reads. */
   readonly follow: StreamFollow;
+  /** The teaching comparisons over the published batch store (Teaching.ts). */
+  readonly teaching: Teaching;
   private readonly starterViews: StreamStarterViews;
   /** The next recompute drops the batch store and loads the whole log again. */
   private rebuildNext = false;
@@ -75,6 +75,7 @@ export class Pipeline {
     this.scheduler = new RecomputeScheduler(() => this.runRecompute(), options.batchIntervalMs);
     this.history = options.history ?? null;
     this.console = new SqlConsole(() => this.batch, this.history);
+    this.teaching = new Teaching({ ingest: () => this.ingest, batch: () => this.batch, snapshot: () => this.snap, compiledFor: (v) => this.compiledFor(v) });
     this.starterViews = new StreamStarterViews(options.dbName, options.prefs ?? null, (views) => this.addViews(views));
     this.follow = new StreamFollow(options.dbName, options.streamsOnly ?? null, options.prefs ?? null, () => this.ingest);
     this.ingestHandle = this.startIngest();
@@ -257,7 +258,8 @@ export class Pipeline {
     if (!this.snap.userViewIds.includes(id)) return;
     await this.options.store?.remove(id);
     await this.applyViews(
-      this.snap.viewDefs.filter((v) => v.id !== id),
+      // Its cross-filter twin goes with it.
+      this.snap.viewDefs.filter((v) => v.id !== id && v.id !== crossTwinId(id)),
       this.snap.userViewIds.filter((x) => x !== id),
     );
   }
@@ -296,33 +298,6 @@ export class Pipeline {
     const base = this.snap.viewDefs.filter((v) => !isCrossTwin(v.id));
     this.update({ crossFilter: filter }, true);
     await this.applyViews(filter ? [...base, ...crossTwins(base, filter)] : base, this.snap.userViewIds);
-  }
-
-  /** Teaching: Lambda vs Kappa for a dataset at its published W (see kappa.ts). */
-  kappa(dataset: string): Promise<KappaResult> {
-    return kappaCompare(this.ingest, this.batch, this.compiledOf(dataset), dataset, this.wOf(dataset));
-  }
-
-  /** Teaching: the dataset's views as of seq N, N up to the published W (see timeTravel.ts). */
-  asOf(dataset: string, n: number): Promise<ViewAsOf[]> {
-    return viewsAsOf(this.batch, this.compiledOf(dataset), dataset, n, this.wOf(dataset));
-  }
-
-  /** Teaching: our seq split against a time boundary (boundaryRules.ts), by the dataset's timeline bucket. */
-  compareBoundaries(dataset: string): Promise<BoundaryComparison> {
-    const bucketMs = this.snap.viewDefs.find((v) => v.dataset === dataset && v.bucketMs !== null && v.groupBy.length === 0)?.bucketMs ?? 60_000;
-    return compareBoundaries(this.ingest, this.batch, dataset, this.wOf(dataset), bucketMs);
-  }
-
-  private wOf(dataset: string): number {
-    return (Object.hasOwn(this.snap.batch.w, dataset) ? this.snap.batch.w[dataset] : undefined) ?? 0;
-  }
-
-  private compiledOf(dataset: string): CompiledView[] {
-    return this.snap.viewDefs
-      .filter((v) => v.dataset === dataset)
-      .map((v) => this.compiledFor(v))
-      .filter((c): c is CompiledView => c !== null);
   }
 
   /**

@@ -9,7 +9,7 @@ import { usePipeline } from './PipelineContext';
 
 export function BoundaryRules({ dataset }: { dataset: string | null }) {
   const pipeline = usePipeline();
-  const run = useMutation({ mutationFn: (id: string) => pipeline.compareBoundaries(id) });
+  const run = useMutation({ mutationFn: (id: string) => pipeline.teaching.compareBoundaries(id) });
   const r = run.data;
   return (
     <span className="boundary-rules">

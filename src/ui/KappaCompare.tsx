@@ -10,7 +10,7 @@ import { usePipeline } from './PipelineContext';
 
 export function KappaCompare({ dataset }: { dataset: string | null }) {
   const pipeline = usePipeline();
-  const run = useMutation({ mutationFn: (id: string) => pipeline.kappa(id) });
+  const run = useMutation({ mutationFn: (id: string) => pipeline.teaching.kappa(id) });
   const r = run.data;
   return (
     <span className="kappa">

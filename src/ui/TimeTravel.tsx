@@ -27,7 +27,12 @@ export function TimeTravel({ dataset }: { dataset: string }) {
   const [speed, setSpeed] = useState(50);
   const asOf = n === null ? w : Math.min(n, w);
   const view = views.tiles ?? views.timeline ?? views.breakdown;
-  const q = useQuery({ queryKey: ['as-of', dataset, asOf, view?.id, w > 0], enabled: w > 0 && view !== undefined, queryFn: () => pipeline.asOf(dataset, asOf), placeholderData: (prev) => prev });
+  const q = useQuery({
+    queryKey: ['as-of', dataset, asOf, view?.id, w > 0],
+    enabled: w > 0 && view !== undefined,
+    queryFn: () => pipeline.teaching.asOf(dataset, asOf),
+    placeholderData: (prev) => prev,
+  });
   // Replaying: step through the log from 0 to W, one step every 300 ms.
   useEffect(() => {
     if (steps === null) return;

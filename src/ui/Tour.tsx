@@ -87,7 +87,7 @@ const STEPS: Step[] = [
       label: 'Compare',
       run: async (p, dataset) => {
         if (dataset === null) throw new Error('no dataset on screen');
-        const r = await p.kappa(dataset);
+        const r = await p.teaching.kappa(dataset);
         const verdict = r.ok ? 'the same answers' : 'different answers (see the hand-overs)';
         return `Kappa replayed ${fmtInt(r.events)} events in ${fmtDuration(r.kappaMs)}; batch answered in ${fmtDuration(r.batchMs)}: ${verdict}`;
       },
