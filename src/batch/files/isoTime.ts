@@ -5,6 +5,10 @@
  * (ms since 1970-01-01T00:00 of that clock); one with `Z` or an offset is converted to the UTC instant.
  * Fractions beyond ms are truncated toward -inf (10:00:00.9999 is 10:00:00.999).
  */
+import { daysFromCivil } from '../../protocol/eventTime';
+
+/** The one calendar rule (src/protocol/eventTime.ts), named here for this module's callers. */
+export { daysFromCivil };
 
 const DAY_MS = 86_400_000;
 
@@ -23,20 +27,6 @@ function digits(s: string, at: number, n: number): number {
 function datePart(s: string): number {
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
   return daysFromCivil(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2));
-}
-
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), or NaN if no such day. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return Number.NaN;
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
 }
 
 /** `2024-01-31` as days since 1970-01-01, or NaN. */
