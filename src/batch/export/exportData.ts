@@ -96,16 +96,16 @@ export async function exportLog(log: EventLog, datasetId: string, format: Export
  */
 export async function exportArrowIpc(chunks: readonly Uint8Array[], format: ExportFormat): Promise<ExportResult> {
   function* batches(): Generator<RecordBatch> {
-    let any = false;
+    let yielded = false;
     for (const chunk of chunks) {
       const table = tableFromIPC(chunk);
       for (const b of table.batches) {
-        any = true;
+        yielded = true;
         yield b;
       }
       // A result of no rows still has its columns.
-      if (!any && table.batches.length === 0) yield new RecordBatch(table.schema);
-      any = true;
+      if (!yielded && table.batches.length === 0) yield new RecordBatch(table.schema);
+      yielded = true;
     }
   }
   if (chunks.length === 0) throw new Error('a query result needs at least one IPC stream (for its columns)');
