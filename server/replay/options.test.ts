@@ -51,6 +51,8 @@ describe('parseOptions', () => {
     });
     expect(parseOptions(['a.csv', '--stream', 's', '--token', 'flag'], { LAMBDA_WORKBENCH_TOKEN: 'env' })).toMatchObject({ token: 'flag' });
     expect(parseOptions(['a.csv', '--stream', 's', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t' });
+    expect(parseOptions(['a.tsv', '--stream', 's', '--no-quotes'])).toMatchObject({ quotes: false });
+    expect(parseOptions(['a.tsv', '--stream', 's'])).not.toHaveProperty('quotes');
     expect(parseOptions(['a.data', '--stream', 's', '--format', 'jsonl'])).toMatchObject({ format: 'ndjson' });
     expect(parseOptions(['--help'])).toBe('help');
   });

@@ -21,7 +21,8 @@ usage: npm run replay -- <file> --stream <id> [options]
   --limit <n>          stop after n events
   --time-zone <zone>   the IANA zone of times written without an offset (default UTC)
   --format <f>         csv, tsv, ndjson or parquet (default: from the extension)
-  --delimiter <c>      the CSV delimiter (default , and a tab for .tsv; "tab" or "\\t" for a tab)`;
+  --delimiter <c>      the CSV delimiter (default , and a tab for .tsv; "tab" or "\\t" for a tab)
+  --no-quotes          the file never quotes values: a quote is text (as in many TSV files)`;
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 
@@ -85,6 +86,7 @@ export function parseOptions(args: readonly string[], env: Readonly<Record<strin
     timeZone: zone,
     ...(format ? { format } : {}),
     ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(v['no-quotes'] ? { quotes: false } : {}),
   };
 }
 
@@ -105,6 +107,7 @@ function parseCommandLine(args: readonly string[]) {
       'time-zone': { type: 'string', default: 'UTC' },
       format: { type: 'string' },
       delimiter: { type: 'string' },
+      'no-quotes': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -25,10 +25,12 @@ export function csvProblem(file: string, e: CsvError, headerFields: number): Rep
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
       return new ReplayError(`${at}: ${Array.isArray(record) ? record.length : 'a different number of'} fields where the header has ${headerFields}`);
     case 'INVALID_OPENING_QUOTE':
-      return new ReplayError(`${at}: a quote inside an unquoted value (quote the whole value and double the quotes inside it)`);
+      return new ReplayError(
+        `${at}: a quote inside an unquoted value (quote the whole value and double the quotes inside it; or, if the file never quotes values, as many TSV files do not, add --no-quotes)`,
+      );
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return new ReplayError(`${at}: text right after a closing quote (a quote inside a quoted value must be doubled)`);
+      return new ReplayError(`${at}: text right after a closing quote (a quote inside a quoted value must be doubled; or, if the file never quotes values, add --no-quotes)`);
     case 'CSV_QUOTE_NOT_CLOSED':
       return new ReplayError(`${at}: a quoted value is never closed`);
     case 'CSV_MAX_RECORD_SIZE':
@@ -54,9 +56,10 @@ function headerColumns(file: string, names: readonly string[]): SourceColumn[] {
   });
 }
 
-export async function readCsv(file: string, delimiter: string): Promise<RowChunks> {
+/** `quotes` false: a quote is a character like any other (files that never quote, as many TSV files). */
+export async function readCsv(file: string, delimiter: string, quotes = true): Promise<RowChunks> {
   const input = createReadStream(file);
-  const parser = input.pipe(parse({ delimiter, bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS }));
+  const parser = input.pipe(parse({ delimiter, bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS, ...(quotes ? {} : { quote: false }) }));
   // A read error (no such file) is not passed on by pipe: hand it to the parser so the iterator throws it.
   input.on('error', (e) => parser.destroy(e));
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;

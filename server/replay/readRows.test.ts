@@ -69,11 +69,22 @@ describe('CSV', () => {
     expect((await read('semi.csv', 'a;b\n1,5;2\n', { delimiter: ';' })).rows).toEqual([{ line: 2, values: ['1,5', '2'] }]);
   });
 
+  it('reads a file that never quotes (--no-quotes): a quote is text, even at the start of a value', async () => {
+    expect((await read('raw.tsv', 'a\tb\n12" pipe\t"x\n"q"\t3\n', { quotes: false })).rows).toEqual([
+      { line: 2, values: ['12" pipe', '"x'] },
+      { line: 3, values: ['"q"', '3'] },
+    ]);
+  });
+
   it('stops at a bad line, naming it', async () => {
     expect(await refusal('short.csv', 'a,b\n1,2\n3\n')).toBe(`${dir.path('short.csv')}, line 3: 1 fields where the header has 2`);
-    expect(await refusal('quote.csv', 'a,b\n1,2\n12" pipe,3\n')).toBe(`${dir.path('quote.csv')}, line 3: a quote inside an unquoted value (quote the whole value and double the quotes inside it)`);
+    expect(await refusal('quote.csv', 'a,b\n1,2\n12" pipe,3\n')).toBe(
+      `${dir.path('quote.csv')}, line 3: a quote inside an unquoted value (quote the whole value and double the quotes inside it; or, if the file never quotes values, as many TSV files do not, add --no-quotes)`,
+    );
     expect(await refusal('open.csv', 'a,b\n1,"2\n3,4\n')).toBe(`${dir.path('open.csv')}, line 3: a quoted value is never closed`);
-    expect(await refusal('close.csv', 'a,b\n"1"x,2\n')).toBe(`${dir.path('close.csv')}, line 2: text right after a closing quote (a quote inside a quoted value must be doubled)`);
+    expect(await refusal('close.csv', 'a,b\n"1"x,2\n')).toBe(
+      `${dir.path('close.csv')}, line 2: text right after a closing quote (a quote inside a quoted value must be doubled; or, if the file never quotes values, add --no-quotes)`,
+    );
   });
 
   it('refuses a header without a name or with names differing only in case, and an empty file', async () => {

@@ -56,6 +56,8 @@ export interface RowSource {
 export interface ReadOptions {
   format?: Format;
   delimiter?: string;
+  /** False: the CSV/TSV never quotes values (a quote is text). */
+  quotes?: boolean;
   /** How many rows to read ahead for guessing a schema. */
   sampleRows?: number;
 }
@@ -74,7 +76,8 @@ export function formatOf(file: string, given?: Format): Format {
 export async function openRows(file: string, opts: ReadOptions = {}): Promise<RowSource> {
   const format = formatOf(file, opts.format);
   const sampleRows = opts.sampleRows ?? 1000;
-  const reader = format === 'parquet' ? await readParquet(file) : format === 'ndjson' ? await readNdjson(file) : await readCsv(file, opts.delimiter ?? (format === 'tsv' ? '\t' : ','));
+  const reader =
+    format === 'parquet' ? await readParquet(file) : format === 'ndjson' ? await readNdjson(file) : await readCsv(file, opts.delimiter ?? (format === 'tsv' ? '\t' : ','), opts.quotes ?? true);
   const ahead: Row[][] = [];
   const sample: Row[] = [];
   while (sample.length < sampleRows) {

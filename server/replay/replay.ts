@@ -30,6 +30,7 @@ export interface ReplayOptions {
   timeZone: string;
   format?: Format;
   delimiter?: string;
+  quotes?: boolean;
 }
 
 export interface ReplayIo {
@@ -87,7 +88,7 @@ export class Replay {
   }
 
   private open(): Promise<RowSource> {
-    return openRows(this.o.file, { format: this.o.format, delimiter: this.o.delimiter, sampleRows: this.io.sampleRows });
+    return openRows(this.o.file, { format: this.o.format, delimiter: this.o.delimiter, quotes: this.o.quotes ?? true, sampleRows: this.io.sampleRows });
   }
 
   async run(): Promise<void> {
