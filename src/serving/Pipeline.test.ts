@@ -194,4 +194,45 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
     await expect(p.recomputeNow()).rejects.toThrow(/stopped/);
     await expect(p.setSpeedFault(5)).rejects.toThrow(/stopped/);
   }, 60_000);
+
+  it('cross-filters from cubes: once prepared, a value or a range shows exact filtered figures without a recompute, batch and speed parts both', async () => {
+    const world = new FakeIngestWorld();
+    const { p } = pipelineOn(`pipeline-${n++}`, world);
+    await ready(p);
+    const src = await stream(world);
+    const sent: ColumnBatch[] = [await src.send(400)];
+    await p.recomputeNow();
+    await p.prepareCrossFilter('shop', 'by-country', { kind: 'value', field: 'country' });
+    await p.prepareCrossFilter('shop', 'timeline', { kind: 'range', bucketMs: 10_000 });
+    sent.push(await src.send(150)); // past W: only the speed layer holds these
+    await until(() => p.getSnapshot().speed?.datasets.shop?.lastSeq === src.sent, 10_000, 'speed caught up');
+    const recomputes = p.getSnapshot().batch.recomputes;
+    const count = (keep: (b: ColumnBatch, i: number) => boolean) => sent.reduce((n, b) => n + b.ts.filter((_, i) => keep(b, i)).length, 0);
+
+    await p.setCrossFilter({ kind: 'value', dataset: 'shop', field: 'country', value: 'DE', sourceViewId: 'by-country' });
+    let s = p.getSnapshot();
+    const twin = s.crossTwins.totals!;
+    const row = s.views[twin.id]?.rows[0];
+    expect(row?.merged[0]).toBe(count((b, i) => b.columns.country![i] === 'DE'));
+    expect(row?.speed?.[0]).toBe(sent[1]!.columns.country!.filter((c) => c === 'DE').length);
+    expect(s.batch.recomputes).toBe(recomputes);
+
+    const from = 1_700_000_020_000;
+    const to = 1_700_000_060_000;
+    await p.setCrossFilter({ kind: 'range', dataset: 'shop', bucketMs: 10_000, from, to, sourceViewId: 'timeline' });
+    s = p.getSnapshot();
+    const inRange = count((b, i) => b.ts[i]! >= from && b.ts[i]! < to);
+    expect(inRange).toBeGreaterThan(0);
+    expect(s.views[s.crossTwins.totals!.id]?.rows[0]?.merged[0]).toBe(inRange);
+    const de = s.views[s.crossTwins['by-country']!.id]?.rows.find((r) => r.key[0] === 'DE');
+    expect(de?.merged[1]).toBe(count((b, i) => b.ts[i]! >= from && b.ts[i]! < to && b.columns.country![i] === 'DE'));
+    expect(s.batch.recomputes).toBe(recomputes);
+
+    // Cleared: the cards show their own views again; the cubes stay for the next filter.
+    await p.setCrossFilter(null);
+    expect(p.getSnapshot().crossTwins).toEqual({});
+    expect(p.getSnapshot().viewDefs.some((v) => v.id.includes('~cube~'))).toBe(true);
+    p.dispose();
+  }, 60_000);
 });
+

@@ -3,6 +3,7 @@
  * Lambda vs Kappa, time travel, and our seq split against a time boundary. Read-only: none of them
  * changes what the dashboard serves.
  */
+import { isCrossView } from '../views/crossFilter';
 import type { BatchClient } from '../batch/BatchClient';
 import type { IngestClient } from '../ingest/IngestClient';
 import type { CompiledView } from '../views/compileView';
@@ -46,7 +47,7 @@ export class Teaching {
   private compiledOf(dataset: string): CompiledView[] {
     return this.host
       .snapshot()
-      .viewDefs.filter((v) => v.dataset === dataset)
+      .viewDefs.filter((v) => v.dataset === dataset && !isCrossView(v.id))
       .map((v) => this.host.compiledFor(v))
       .filter((c): c is CompiledView => c !== null);
   }

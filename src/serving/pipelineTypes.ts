@@ -94,6 +94,8 @@ export interface PipelineSnapshot {
   speedFault: number | null;
   /** A value chosen in one card filtering the dataset's other cards (their twins carry the filter). */
   crossFilter: CrossFilter | null;
+  /** While there is a cross filter: per view id, the filtered twin its card shows instead (crossFilter.ts). */
+  crossTwins: Readonly<Record<string, ViewDef>>;
   messages: PipelineMessage[];
 }
 
@@ -127,6 +129,7 @@ export function initialSnapshot(options: PipelineOptions): PipelineSnapshot {
     batchPaused: false,
     speedFault: null,
     crossFilter: null,
+    crossTwins: {},
     messages: [],
   };
 }

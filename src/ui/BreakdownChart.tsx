@@ -1,6 +1,6 @@
 /** The dataset's breakdown view (one group-by field): a bar per value, each split into its batch part and its speed part. */
 import { ViewExport } from './export/ViewExport';
-import { memo, useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { typeOf } from '../views/fieldSql';
 import type { Pipeline } from '../serving/Pipeline';
@@ -53,6 +53,14 @@ function Breakdown({ def }: { def: ViewDef }) {
     [view, metric, keyType],
   );
   const data = useMemo(() => all.slice(0, MAX_BARS), [all]);
+  // The first pointer or focus on the card builds the cubes its values are answered from.
+  const prepared = useRef(false);
+  const prepare = useCallback(() => {
+    const field = def.groupBy[0];
+    if (prepared.current || field === undefined) return;
+    prepared.current = true;
+    runControl('cross-filter', 'Preparing the filter', () => pipeline.prepareCrossFilter(def.dataset, def.id, { kind: 'value', field }));
+  }, [pipeline, def]);
   return (
     <div className="card chart-card" data-testid="breakdown" data-view-id={def.id}>
       <div className="card-head">
@@ -70,8 +78,8 @@ function Breakdown({ def }: { def: ViewDef }) {
         )}
         {s.userViewIds.includes(def.id) && <RemoveViewButton view={def} />}
       </div>
-      <CrossFilterChoice def={def} values={all} />
-      <Bars data={data} values={values} onPick={onPick} />
+      <CrossFilterChoice def={def} values={all} onFocus={prepare} />
+      <Bars data={data} values={values} onPick={onPick} onEnter={prepare} />
       {all.length > data.length && (
         <p className="muted small">
           the {data.length} largest of {fmtInt(all.length)} values
@@ -94,9 +102,9 @@ const shortKey = (k: unknown) => {
 function pickBar(pipeline: Pipeline, current: CrossFilter | null, def: ViewDef, raw: KeyValue): void {
   const field = def.groupBy[0];
   if (field === undefined) return;
-  const same = current?.sourceViewId === def.id && current.value === raw;
+  const same = current?.kind === 'value' && current.sourceViewId === def.id && current.value === raw;
   runControl('cross-filter', same ? 'Clearing the filter' : `Filtering the other cards by ${field}`, () =>
-    pipeline.setCrossFilter(same ? null : { dataset: def.dataset, field, value: raw, sourceViewId: def.id }),
+    pipeline.setCrossFilter(same ? null : { kind: 'value', dataset: def.dataset, field, value: raw, sourceViewId: def.id }),
   );
 }
 
@@ -104,17 +112,19 @@ const Bars = memo(function Bars({
   data,
   values,
   onPick,
+  onEnter,
 }: {
   data: { key: string; raw: KeyValue; batch: number; speed: number; merged: number }[];
   values: MeasureFormat;
   onPick: (raw: KeyValue) => void;
+  onEnter: () => void;
 }) {
   // Room for the longest label at ~6.5 px a character (11 px text), within reason.
   const labelWidth = Math.min(200, Math.max(36, 8 + 6.5 * Math.min(MAX_LABEL, Math.max(0, ...data.map((d) => d.key.length)))));
   return (
     <div className="chart">
       <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
-        <BarChart data={data} layout="vertical" margin={MARGIN}>
+        <BarChart data={data} layout="vertical" margin={MARGIN} onMouseEnter={onEnter}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" horizontal={false} />
           <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
           <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />

@@ -26,6 +26,7 @@ const snapshot = (patch: Partial<PipelineSnapshot> = {}): PipelineSnapshot => ({
   batchPaused: false,
   speedFault: null,
   crossFilter: null,
+  crossTwins: {},
   messages: [],
   ...patch,
 });

@@ -78,6 +78,7 @@ const snapshot: PipelineSnapshot = {
   viewDefs: [...DEFAULT_VIEWS, ...salesViews, byDay],
   userViewIds: ['by-day'],
   crossFilter: null,
+  crossTwins: {},
   views: {
     [TOTALS_VIEW.id]: merged(TOTALS_VIEW.id, [], [{ key: [], batch: [3, 10.5, 4], speed: [2, 2.25, 1] }]),
     'sales:totals': merged('sales:totals', [], [{ key: [], batch: [3, 12, 7.5], speed: null }]),

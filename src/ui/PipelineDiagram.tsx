@@ -4,7 +4,7 @@
  * views. Every figure is live; each carries its raw number in data-value for tests.
  */
 import type { ReactNode } from 'react';
-import { isCrossTwin } from '../views/crossFilter';
+import { isCrossView } from '../views/crossFilter';
 import { useDashboardViews } from './dashboardViews';
 import { fmtClock, fmtDuration, fmtInt } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
@@ -50,7 +50,7 @@ export function PipelineDiagram({ dataset }: { dataset: string | null }) {
   const rate = Math.round(stream?.eventsPerSecond ?? 0);
   const last = s.handovers.find((h) => h.dataset === dataset);
   const drift = last ? last.views.reduce((n, v) => n + v.driftKeys, 0) : null;
-  const viewCount = s.viewDefs.filter((v) => v.dataset === dataset && !isCrossTwin(v.id)).length;
+  const viewCount = s.viewDefs.filter((v) => v.dataset === dataset && !isCrossView(v.id)).length;
   const source = status.origin === 'file' ? `${status.files.length} file${status.files.length === 1 ? '' : 's'}` : `stream ${status.name}`;
   return (
     <section className="card flow" data-testid="pipeline-diagram" aria-label="The pipeline, live">

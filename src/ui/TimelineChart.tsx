@@ -1,21 +1,24 @@
 /**
  * The merged time series of the dataset's timeline view: each bucket stacked as batch part + speed
  * part, the buckets holding any speed-layer contribution shaded, and a line at the boundary where
- * pure batch output ends.
+ * pure batch output ends. Dragging across buckets (or arrows, Shift+arrows and Enter) brushes a
+ * range that filters the other cards; a range can be zoomed to and panned while live buckets keep
+ * collecting past it (TimelineRangeBar).
  */
 import { ViewExport } from './export/ViewExport';
-import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DatasetStatus } from '../ingest/worker/protocol';
 import { typeOf } from '../views/fieldSql';
 import type { ViewDef } from '../views/ViewDef';
 import { useDashboardViews } from './dashboardViews';
-import { bucketFormat, fmtSpan, measureFormat, type BucketFormat, type MeasureFormat } from './format';
+import { bucketFormat, fmtSpan, measureFormat } from './format';
 import { PartsAge } from './PartsAge';
-import { PartsTooltip } from './PartsTooltip';
-import { usePipelineSnapshot } from './PipelineContext';
-import { PlainTick } from './PlainTick';
+import { usePipeline, usePipelineSnapshot } from './PipelineContext';
+import { runControl } from './runControl';
 import { useDatasetStatus } from './selectedDataset';
+import { TimelineBars } from './TimelineBars';
+import { TimelineRangeBar } from './TimelineRangeBar';
+import { type KeyCursor, moveCursor, rangeOf, type TimeRange } from './timelineRange';
 import { useUiStore } from './uiStore';
 import { useStaggered } from './useStaggered';
 import { RemoveViewButton } from './ViewCard';
@@ -40,24 +43,87 @@ export function TimelineChart({ dataset }: { dataset: string | null }) {
 
 function Timeline({ def }: { def: ViewDef }) {
   const s = usePipelineSnapshot();
+  const pipeline = usePipeline();
   const status = useDatasetStatus(def.dataset);
   const view = useStaggered(s.views[def.id], 0, s.batch.running);
-  const { timelineMetric, timelineWindows, setTimelineMetric, setTimelineWindow } = useUiStore();
+  const { timelineMetric, timelineWindows, timelineZoom, setTimelineMetric, setTimelineWindow } = useUiStore();
   const metric = Math.min(timelineMetric, def.measures.length - 1);
+  const zoom = timelineZoom[def.dataset] ?? null;
   const windowBuckets = Object.hasOwn(timelineWindows, def.dataset) ? (timelineWindows[def.dataset] ?? null) : defaultWindow(status?.origin);
   const bucketMs = def.bucketMs ?? 1;
   const times = bucketFormat(bucketMs, status?.origin === 'file');
   const measure = def.measures[metric];
   const values = measureFormat(measure?.op ?? 'count', measure?.field === undefined || !status ? undefined : typeOf(status.schema, measure.field));
+  const rows = view?.rows;
   // Derived once per shown view: a new array on every render would make recharts redo all its work.
   const data = useMemo(() => {
-    const rows = view?.rows ?? [];
-    const last = rows.length ? (rows[rows.length - 1]!.key[0] as number) : 0;
-    const from = windowBuckets === null ? -Infinity : last - windowBuckets * bucketMs;
-    return rows.filter((r) => (r.key[0] as number) > from).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }));
-  }, [view, metric, windowBuckets, bucketMs]);
+    const all = rows ?? [];
+    const last = all.length ? (all[all.length - 1]!.key[0] as number) : 0;
+    const shown = zoom ?? { from: windowBuckets === null ? -Infinity : last - windowBuckets * bucketMs + 1, to: Infinity };
+    return all
+      .filter((r) => (r.key[0] as number) >= shown.from && (r.key[0] as number) < shown.to)
+      .map((r) => ({ t: r.key[0] as number, batch: r.batch?.[metric] ?? 0, speed: r.speed?.[metric] ?? 0, merged: r.merged[metric] ?? 0 }));
+  }, [rows, metric, windowBuckets, bucketMs, zoom]);
+  const newest = rows?.length ? (rows[rows.length - 1]!.key[0] as number) : null;
   const boundary = view?.boundary ?? null;
   const shadedFrom = boundary !== null ? (data.find((d) => d.t >= boundary)?.t ?? null) : null;
+
+  const cross = s.crossFilter;
+  const brushed: TimeRange | null = cross?.kind === 'range' && cross.sourceViewId === def.id ? { from: cross.from, to: cross.to } : null;
+  const [drag, setDrag] = useState<KeyCursor | null>(null);
+  const [cursor, setCursor] = useState<KeyCursor | null>(null);
+  const pending = drag ?? cursor;
+  const chosen = pending ? rangeOf(pending.anchor, pending.head, bucketMs) : brushed;
+  // One object per range, so that the memoised bars redraw when it changes, not on every render.
+  const [selFrom, selTo] = [chosen?.from ?? null, chosen?.to ?? null];
+  const selection = useMemo(() => (selFrom === null || selTo === null ? null : { from: selFrom, to: selTo }), [selFrom, selTo]);
+  const brush = (r: TimeRange | null) =>
+    runControl('cross-filter', r ? `Filtering the other cards by ${times.full(r.from)} to ${times.full(r.to)}` : 'Clearing the filter', () =>
+      pipeline.setCrossFilter(r ? { kind: 'range', dataset: def.dataset, sourceViewId: def.id, bucketMs, from: r.from, to: r.to } : null),
+    );
+  // Stable handlers, so that the memoised bars redraw for data, not for every render of the card.
+  const latest = useRef({ drag, brushed, brush });
+  latest.current = { drag, brushed, brush };
+  const mouse = useMemo(
+    () => ({
+      onDown: (t: number | null) => {
+        if (t !== null) setDrag({ anchor: t, head: t });
+      },
+      onMove: (t: number | null) => {
+        if (t !== null) setDrag((d) => (d && d.head !== t ? { ...d, head: t } : d));
+      },
+      onUp: (t: number | null) => {
+        const { drag, brushed, brush } = latest.current;
+        if (!drag) return;
+        setDrag(null);
+        const r = rangeOf(drag.anchor, t ?? drag.head, bucketMs);
+        // A click on the one brushed range clears it; anything else brushes.
+        brush(brushed && r.from === brushed.from && r.to === brushed.to ? null : r);
+      },
+    }),
+    [bucketMs],
+  );
+  // The first pointer or focus on the chart builds the cubes its ranges are answered from.
+  const prepared = useRef(false);
+  const prepare = () => {
+    if (prepared.current || def.bucketMs === null) return;
+    prepared.current = true;
+    runControl('cross-filter', 'Preparing the time filter', () => pipeline.prepareCrossFilter(def.dataset, def.id, { kind: 'range', bucketMs }));
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && cursor) {
+      brush(rangeOf(cursor.anchor, cursor.head, bucketMs));
+      setCursor(null);
+    } else if (e.key === 'Escape') {
+      setCursor(null);
+      if (brushed) brush(null);
+    } else {
+      const next = moveCursor(cursor, e.key, e.shiftKey, data.map((d) => d.t));
+      if (!next) return;
+      setCursor(next);
+    }
+    e.preventDefault();
+  };
   return (
     <div className="card chart-card" data-testid="timeline" data-view-id={def.id}>
       <div className="card-head">
@@ -75,7 +141,7 @@ function Timeline({ def }: { def: ViewDef }) {
         )}
         <div className="seg">
           {WINDOWS.map((w) => (
-            <button type="button" key={w ?? 'all'} className={windowBuckets === w ? 'on' : ''} aria-pressed={windowBuckets === w} onClick={() => setTimelineWindow(def.dataset, w)}>
+            <button type="button" key={w ?? 'all'} className={!zoom && windowBuckets === w ? 'on' : ''} aria-pressed={!zoom && windowBuckets === w} onClick={() => setTimelineWindow(def.dataset, w)}>
               {w === null ? 'all' : fmtSpan(w * bucketMs)}
             </button>
           ))}
@@ -87,41 +153,34 @@ function Timeline({ def }: { def: ViewDef }) {
           ? 'Every bucket is exact batch output: the speed layer holds nothing right now.'
           : `Buckets before ${times.full(boundary)} are exact batch output; shaded buckets include the speed layer's live tally, which the next recompute replaces.`}
       </p>
-      <TimelineBars data={data} shadedFrom={shadedFrom} times={times} values={values} />
+      <TimelineRangeBar dataset={def.dataset} bucketMs={bucketMs} times={times} brushed={brushed} zoom={zoom} newest={newest} onBrush={brush} />
+      {/* A slider over the shown buckets: its value is the bucket the keyboard's range reaches. */}
+      <div
+        className="chart-focus"
+        tabIndex={0}
+        role="slider"
+        aria-valuemin={0}
+        aria-valuemax={Math.max(0, data.length - 1)}
+        aria-valuenow={cursor ? Math.max(0, data.findIndex((d) => d.t === cursor.head)) : Math.max(0, data.length - 1)}
+        aria-valuetext={selection ? `${times.full(selection.from)} to ${times.full(selection.to)}` : 'no range chosen'}
+        aria-label={`${def.name}: arrow keys choose a bucket, Shift+arrows widen the range, Enter filters the other cards by it, Escape clears`}
+        data-testid="timeline-chart"
+        onPointerEnter={prepare}
+        onFocus={prepare}
+        onKeyDown={onKey}
+        onBlur={() => setCursor(null)}
+      >
+        <TimelineBars
+          data={data}
+          shadedFrom={shadedFrom}
+          times={times}
+          values={values}
+          selection={selection}
+          onDown={mouse.onDown}
+          onMove={mouse.onMove}
+          onUp={mouse.onUp}
+        />
+      </div>
     </div>
   );
 }
-
-const MARGIN = { top: 10, right: 16, bottom: 0, left: 8 };
-const REF_LABEL = { value: 'batch | speed', position: 'insideTopLeft', fontSize: 11, fill: 'var(--speed-ink)' } as const;
-
-/** The bars themselves, redrawn only when their data changes. Formats are made once each (format.ts): recharts treats a new function as a changed prop. */
-const TimelineBars = memo(function TimelineBars({
-  data,
-  shadedFrom,
-  times,
-  values,
-}: {
-  data: { t: number; batch: number; speed: number }[];
-  shadedFrom: number | null;
-  times: BucketFormat;
-  values: MeasureFormat;
-}) {
-  return (
-    <div className="chart">
-      <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={MARGIN} barCategoryGap={1}>
-          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
-          {/* Fixed tick intervals: recharts' gap-based tick choice measures every label in the DOM on each redraw. */}
-          <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
-          <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={11} width={48} interval={0} />
-          <Tooltip content={<PartsTooltip values={values} labelText={times.label} />} isAnimationActive={false} />
-          {shadedFrom !== null && <ReferenceArea x1={shadedFrom} x2={data[data.length - 1]?.t} fill="var(--speed)" fillOpacity={0.12} ifOverflow="extendDomain" />}
-          {shadedFrom !== null && <ReferenceLine x={shadedFrom} stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} label={REF_LABEL} />}
-          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} />
-          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
-});

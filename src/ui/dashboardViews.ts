@@ -5,7 +5,7 @@
  * places before the user's; every other view of the dataset is shown as a card.
  */
 import { useMemo } from 'react';
-import { type CrossFilter, crossTwinId, isCrossTwin } from '../views/crossFilter';
+import { type CrossFilter, isCrossView } from '../views/crossFilter';
 import type { ViewDef } from '../views/ViewDef';
 import { usePipelineSnapshot } from './PipelineContext';
 
@@ -21,8 +21,14 @@ const isTiles = (v: ViewDef) => v.groupBy.length === 0 && v.bucketMs === null;
 const isTimeline = (v: ViewDef) => v.groupBy.length === 0 && v.bucketMs !== null;
 const isBreakdown = (v: ViewDef) => v.groupBy.length === 1 && v.bucketMs === null;
 
-export function dashboardViews(viewDefs: readonly ViewDef[], userViewIds: readonly string[], dataset: string | null, cross: CrossFilter | null = null): DashboardViews {
-  const mine = viewDefs.filter((v) => v.dataset === dataset && !isCrossTwin(v.id));
+export function dashboardViews(
+  viewDefs: readonly ViewDef[],
+  userViewIds: readonly string[],
+  dataset: string | null,
+  cross: CrossFilter | null = null,
+  twins: Readonly<Record<string, ViewDef>> = {},
+): DashboardViews {
+  const mine = viewDefs.filter((v) => v.dataset === dataset && !isCrossView(v.id));
   const user = new Set(userViewIds);
   const ranked = [...mine.filter((v) => !user.has(v.id)), ...mine.filter((v) => user.has(v.id))];
   const tiles = ranked.find(isTiles);
@@ -32,8 +38,7 @@ export function dashboardViews(viewDefs: readonly ViewDef[], userViewIds: readon
   const shown = { tiles, timeline, breakdown, others: mine.filter((v) => !placed.has(v)) };
   if (!cross || cross.dataset !== dataset) return shown;
   // Cross-filtered: every card but the one the value was chosen in shows its filtered twin.
-  const byId = new Map(viewDefs.map((v) => [v.id, v]));
-  const twin = (v: ViewDef | undefined) => (v && v.id !== cross.sourceViewId ? (byId.get(crossTwinId(v.id)) ?? v) : v);
+  const twin = (v: ViewDef | undefined) => (v && v.id !== cross.sourceViewId && Object.hasOwn(twins, v.id) ? twins[v.id] : v);
   return { tiles: twin(tiles), timeline: twin(timeline), breakdown: twin(breakdown), others: shown.others.map((v) => twin(v)!) };
 }
 
@@ -44,6 +49,6 @@ export function slug(label: string): string {
 
 /** The selected dataset's views on the dashboard, worked out again only when the views change. */
 export function useDashboardViews(dataset: string | null): DashboardViews {
-  const { viewDefs, userViewIds, crossFilter } = usePipelineSnapshot();
-  return useMemo(() => dashboardViews(viewDefs, userViewIds, dataset, crossFilter), [viewDefs, userViewIds, dataset, crossFilter]);
+  const { viewDefs, userViewIds, crossFilter, crossTwins } = usePipelineSnapshot();
+  return useMemo(() => dashboardViews(viewDefs, userViewIds, dataset, crossFilter, crossTwins), [viewDefs, userViewIds, dataset, crossFilter, crossTwins]);
 }

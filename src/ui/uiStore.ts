@@ -28,6 +28,8 @@ interface UiState {
   timelineMetric: number;
   /** Per dataset: how many of the newest time buckets the timeline shows; null for all. Absent: the default for its origin. */
   timelineWindows: Readonly<Record<string, number | null>>;
+  /** Per dataset: the time range the timeline is zoomed to, [from, to); absent: the live window. */
+  timelineZoom: Readonly<Record<string, { from: number; to: number }>>;
   /** Per control (its test id): what went wrong the last time it was used, in words. */
   controlErrors: Readonly<Record<string, string>>;
   /** The view is frozen (a person reads it while the pipeline goes on): since when, or null. */
@@ -36,6 +38,7 @@ interface UiState {
   setDatasetId(id: string | null): void;
   setTimelineMetric(m: number): void;
   setTimelineWindow(dataset: string, buckets: number | null): void;
+  setTimelineZoom(dataset: string, range: { from: number; to: number } | null): void;
   setControlError(control: string, text: string | null): void;
 }
 
@@ -43,6 +46,7 @@ export const useUiStore = create<UiState>()((set) => ({
   datasetId: storedDataset(),
   timelineMetric: 0,
   timelineWindows: {},
+  timelineZoom: {},
   controlErrors: {},
   frozenAt: null,
   setFrozen: (frozen) => set({ frozenAt: frozen ? Date.now() : null }),
@@ -57,6 +61,11 @@ export const useUiStore = create<UiState>()((set) => ({
   },
   setTimelineMetric: (timelineMetric) => set({ timelineMetric }),
   setTimelineWindow: (dataset, buckets) => set(({ timelineWindows }) => ({ timelineWindows: { ...timelineWindows, [dataset]: buckets } })),
+  setTimelineZoom: (dataset, range) =>
+    set(({ timelineZoom }) => {
+      const { [dataset]: _, ...rest } = timelineZoom;
+      return { timelineZoom: range === null ? rest : { ...rest, [dataset]: range } };
+    }),
   setControlError: (control, text) =>
     set(({ controlErrors }) => {
       if (text !== null) return { controlErrors: { ...controlErrors, [control]: text } };

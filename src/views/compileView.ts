@@ -43,6 +43,8 @@ export interface CompiledView {
   add(tally: Tally, batch: ColumnBatch): void;
   /** Folds `src` into `dst` in place (the serving layer's merge rule). */
   mergeInto(dst: Tally, src: Tally): void;
+  /** Folds one group's state into `dst` under `key` (a cube's group projected onto this view's key). */
+  mergeGroup(dst: Tally, key: KeyValue[], state: State): void;
   /** Converts batch SQL rows to a tally. */
   fromRows(rows: readonly SqlRow[]): Tally;
   /** The measure values of one group's state. */
@@ -194,16 +196,18 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
     }
   };
 
-  const mergeInto = (dst: Tally, src: Tally): void => {
-    for (const [ks, g] of src) {
-      const d = dst.get(ks);
-      if (!d) {
-        dst.set(ks, { key: g.key.slice(), state: cloneState(g.state) });
-        continue;
-      }
-      for (let m = 0; m < kinds.length; m++) kinds[m]!.merge(d.state, offsets[m]!, g.state, offsets[m]!);
+  const mergeKeyed = (dst: Tally, ks: string, key: KeyValue[], state: State): void => {
+    const d = dst.get(ks);
+    if (!d) {
+      dst.set(ks, { key: key.slice(), state: cloneState(state) });
+      return;
     }
+    for (let m = 0; m < kinds.length; m++) kinds[m]!.merge(d.state, offsets[m]!, state, offsets[m]!);
   };
+  const mergeInto = (dst: Tally, src: Tally): void => {
+    for (const [ks, g] of src) mergeKeyed(dst, ks, g.key, g.state);
+  };
+  const mergeGroup = (dst: Tally, key: KeyValue[], state: State): void => mergeKeyed(dst, keyString(key), key, state);
 
   const fromRows = (rows: readonly SqlRow[]): Tally => {
     const tally: Tally = new Map();
@@ -225,5 +229,5 @@ export function compileView(view: ViewDef, schema: DatasetSchema): CompiledView 
 
   const finalize = (state: State): (number | null)[] => kinds.map((k, m) => k.finalize(state, offsets[m]!));
 
-  return { view, keyNames, inexactParts, sql, add, mergeInto, fromRows, finalize };
+  return { view, keyNames, inexactParts, sql, add, mergeInto, mergeGroup, fromRows, finalize };
 }
