@@ -15,6 +15,7 @@ import { fourStreamsRun, postFreshnessRun } from './streamScenarios';
 import { consoleScrollRun, type ScrollRun } from './consoleScenarios';
 import { csvFile, type FileRun, fileRun, parquetFile } from './fileScenarios';
 import { microRuns } from './microScenarios';
+import { interactionRun, p95, p99 } from './interactionScenarios';
 import { metric, type Metric } from './stats';
 
 const { values } = parseArgs({
@@ -116,6 +117,30 @@ try {
     metrics.ingest_4_streams_events_per_s = metric(sum, 'events/s', { target: '>= 250000', note: 'four declared streams caught up at once, summed' });
     metrics.freshness_post_p50_ms = metric(p50, 'ms', { note: "producer POST -> in the stream dataset's merged Events figure, 20k events/s" });
     metrics.freshness_post_p99_ms = metric(p99, 'ms', { target: '< 200' });
+  }
+  if (want('interaction')) {
+    const delays: number[] = [];
+    const clicks: number[] = [];
+    const brushes: number[] = [];
+    const prepares: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      log(`interaction run ${i + 1}/${runs}: ${events.toLocaleString('en-US')} events`);
+      const r = await interactionRun(browser, values.dist, events, quick ? 5 : 15);
+      log(JSON.stringify({ keys: r.inputDelaysMs.length, delayP99: p99(r.inputDelaysMs), clickP95: p95(r.clickMs), brushP95: p95(r.brushMs), prepareMs: r.prepareMs, clickMs: r.clickMs.map(Math.round), brushMs: r.brushMs.map(Math.round) }));
+      delays.push(p99(r.inputDelaysMs));
+      clicks.push(p95(r.clickMs));
+      brushes.push(p95(r.brushMs));
+      prepares.push(r.prepareMs);
+    }
+    metrics.input_delay_p99_ms = metric(delays, 'ms', { target: '< 50', note: 'keys typed into a field while the log ingests at full rate: key event to its handler' });
+    metrics[`interaction_click_p95_${label}_ms`] = metric(clicks, 'ms', { target: '< 100', note: 'click a breakdown bar until every other card shows the filter' });
+    metrics[`interaction_brush_p95_${label}_ms`] = metric(brushes, 'ms', { target: '< 100', note: 'brush a timeline range until every other card shows the filter' });
+    metrics.interaction_p95_ms = metric(
+      clicks.map((c, i) => Math.max(c, brushes[i]!)),
+      'ms',
+      { target: '< 100', note: `the worse of the two per run, ${label} events` },
+    );
+    metrics[`cross_filter_prepare_${label}_ms`] = metric(prepares, 'ms', { note: 'first activation of both charts: their cubes in one or two recomputes' });
   }
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
   if (want('files')) {

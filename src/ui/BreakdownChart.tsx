@@ -62,7 +62,7 @@ function Breakdown({ def }: { def: ViewDef }) {
     runControl('cross-filter', 'Preparing the filter', () => pipeline.prepareCrossFilter(def.dataset, def.id, { kind: 'value', field }));
   }, [pipeline, def]);
   return (
-    <div className="card chart-card" data-testid="breakdown" data-view-id={def.id}>
+    <div className="card chart-card" data-testid="breakdown" data-view-id={def.id} data-ready={view !== undefined}>
       <div className="card-head">
         <h2>{def.name}</h2>
         <PartsAge dataset={def.dataset} />

@@ -29,7 +29,7 @@ export function KpiTiles({ dataset }: { dataset: string | null }) {
   const row = view?.rows[0];
   const ids = tileIds(def.measures.map((m) => m.label));
   return (
-    <div className="kpis" data-view-id={def.id}>
+    <div className="kpis" data-view-id={def.id} data-ready={view !== undefined}>
       {s.userViewIds.includes(def.id) && (
         <div className="card-head" style={WHOLE_ROW}>
           <h2>{def.name}</h2>

@@ -84,6 +84,7 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
         raw={s.batch.recomputes}
         title={`${s.batch.recomputes} recomputes; the last loaded ${fmtInt(s.batch.lastEventsLoaded)} new events from the log in ${fmtDuration(s.batch.lastLoadMs)}`}
       />
+      <span hidden data-testid="status-recompute-running" data-value={s.batch.running ? 1 : 0} />
       <span hidden data-testid="status-recompute-ms" data-value={s.batch.lastDurationMs ?? ''} />
       <span hidden data-testid="status-recompute-load-ms" data-value={s.batch.lastLoadMs ?? ''} />
       <span hidden data-testid="status-recompute-loaded" data-value={s.batch.lastEventsLoaded ?? ''} />

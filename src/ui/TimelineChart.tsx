@@ -125,7 +125,7 @@ function Timeline({ def }: { def: ViewDef }) {
     e.preventDefault();
   };
   return (
-    <div className="card chart-card" data-testid="timeline" data-view-id={def.id}>
+    <div className="card chart-card" data-testid="timeline" data-view-id={def.id} data-ready={view !== undefined}>
       <div className="card-head">
         <h2>{def.name}</h2>
         <PartsAge dataset={def.dataset} />

@@ -167,7 +167,7 @@ export function ViewCard({
   const formats = useMemo(() => viewFormats(view, schema, wallClock), [view, types, wallClock]);
   const notes = [...new Set(view.measures.map((m) => MEASURES[m.op].note).filter((n): n is string => !!n))];
   return (
-    <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name}>
+    <div className="card view-card" data-testid="view-card" data-view-id={view.id} data-view-name={view.name} data-ready={merged !== undefined}>
       <div className="card-head">
         <h2>{view.name}</h2>
         <PartsAge dataset={view.dataset} />
