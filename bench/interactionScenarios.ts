@@ -74,7 +74,9 @@ async function timed(page: Page, sourceViewId: string, gesture: () => Promise<vo
 
 /** The middle-bottom of the nth element: read from the live DOM at once (live charts replace their bars as they redraw). */
 async function center(page: Page, selector: string, index: number): Promise<{ x: number; y: number }> {
-  const b = await page.evaluate(`(() => { const r = document.querySelectorAll(${JSON.stringify(selector)})[${index}]?.getBoundingClientRect(); return r ? { x: r.x, y: r.y, w: r.width, h: r.height } : null; })()`);
+  const b = await page.evaluate(
+    `(() => { const r = document.querySelectorAll(${JSON.stringify(selector)})[${index}]?.getBoundingClientRect(); return r ? { x: r.x, y: r.y, w: r.width, h: r.height } : null; })()`,
+  );
   if (!b) throw new Error(`no ${selector} #${index}`);
   const r = b as { x: number; y: number; w: number; h: number };
   return { x: r.x + r.w / 2, y: r.y + r.h - 2 };

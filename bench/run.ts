@@ -126,7 +126,17 @@ try {
     for (let i = 0; i < runs; i++) {
       log(`interaction run ${i + 1}/${runs}: ${events.toLocaleString('en-US')} events`);
       const r = await interactionRun(browser, values.dist, events, quick ? 5 : 15);
-      log(JSON.stringify({ keys: r.inputDelaysMs.length, delayP99: p99(r.inputDelaysMs), clickP95: p95(r.clickMs), brushP95: p95(r.brushMs), prepareMs: r.prepareMs, clickMs: r.clickMs.map(Math.round), brushMs: r.brushMs.map(Math.round) }));
+      log(
+        JSON.stringify({
+          keys: r.inputDelaysMs.length,
+          delayP99: p99(r.inputDelaysMs),
+          clickP95: p95(r.clickMs),
+          brushP95: p95(r.brushMs),
+          prepareMs: r.prepareMs,
+          clickMs: r.clickMs.map(Math.round),
+          brushMs: r.brushMs.map(Math.round),
+        }),
+      );
       delays.push(p99(r.inputDelaysMs));
       clicks.push(p95(r.clickMs));
       brushes.push(p95(r.brushMs));

@@ -188,3 +188,27 @@ test('cross-filtering: a country chosen in the breakdown filters the other cards
   await page.getByTestId('cross-filter-clear').click();
   await expect.poll(() => dataValue(page, 'kpi-events-merged')).toBe(s.produced);
 });
+
+test('follow one event: it reaches the log and the speed layer, and batch after a recompute; the boxes holding it light up', async ({ page, server }) => {
+  await page.goto(`${server.url}/?batchInterval=3600`);
+  await expect(page.getByTestId('recompute-now')).toBeEnabled();
+  await expect.poll(() => dataValue(page, 'status-log')).toBeGreaterThan(100);
+  const logBefore = await dataValue(page, 'status-log');
+  await page.getByTestId('follow-event').focus();
+  await page.keyboard.press('Enter');
+  const caption = page.getByTestId('follow-caption');
+  const seq = Number(await caption.getAttribute('data-seq'));
+  expect(seq).toBeGreaterThan(logBefore);
+  await expect(caption).toHaveAttribute('data-stage', 'speed', { timeout: 20_000 });
+  await expect(page.getByTestId('flow-box-speed')).toHaveAttribute('data-here', 'true');
+  await expect(page.getByTestId('flow-box-batch')).toHaveAttribute('data-here', 'false');
+  expect(await dataValue(page, 'flow-w')).toBeLessThan(seq);
+  await shot(page, 'follow-event');
+  await page.getByTestId('recompute-now').click();
+  await expect(caption).toHaveAttribute('data-stage', 'batch', { timeout: 30_000 });
+  expect(await dataValue(page, 'flow-w')).toBeGreaterThanOrEqual(seq);
+  await expect(page.getByTestId('flow-box-batch')).toHaveAttribute('data-here', 'true');
+  await expect(caption).toContainText(`in batch: a recompute moved W to`);
+  await caption.getByRole('button', { name: 'Stop following' }).click();
+  await expect(caption).toHaveCount(0);
+});

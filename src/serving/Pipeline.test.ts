@@ -235,4 +235,3 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
     p.dispose();
   }, 60_000);
 });
-

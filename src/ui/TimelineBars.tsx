@@ -95,7 +95,7 @@ export const TimelineBars = memo(function TimelineBars({
           <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 7) - 1)} fontSize={11} />
           <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={11} width={48} interval={0} />
           <Tooltip content={<PartsTooltip values={values} labelText={times.label} />} isAnimationActive={false} />
-          {shadedFrom !== null && <ReferenceLine x={shadedFrom} shape={BoundaryLine} label={REF_LABEL} />}
+          {shadedFrom !== null && <ReferenceLine x={shadedFrom} position="start" shape={BoundaryLine} label={REF_LABEL} />}
           <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} background={background} />
           <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} />
         </BarChart>

@@ -118,7 +118,12 @@ function Timeline({ def }: { def: ViewDef }) {
       setCursor(null);
       if (brushed) brush(null);
     } else {
-      const next = moveCursor(cursor, e.key, e.shiftKey, data.map((d) => d.t));
+      const next = moveCursor(
+        cursor,
+        e.key,
+        e.shiftKey,
+        data.map((d) => d.t),
+      );
       if (!next) return;
       setCursor(next);
     }
@@ -161,7 +166,14 @@ function Timeline({ def }: { def: ViewDef }) {
         role="slider"
         aria-valuemin={0}
         aria-valuemax={Math.max(0, data.length - 1)}
-        aria-valuenow={cursor ? Math.max(0, data.findIndex((d) => d.t === cursor.head)) : Math.max(0, data.length - 1)}
+        aria-valuenow={
+          cursor
+            ? Math.max(
+                0,
+                data.findIndex((d) => d.t === cursor.head),
+              )
+            : Math.max(0, data.length - 1)
+        }
         aria-valuetext={selection ? `${times.full(selection.from)} to ${times.full(selection.to)}` : 'no range chosen'}
         aria-label={`${def.name}: arrow keys choose a bucket, Shift+arrows widen the range, Enter filters the other cards by it, Escape clears`}
         data-testid="timeline-chart"
@@ -170,16 +182,7 @@ function Timeline({ def }: { def: ViewDef }) {
         onKeyDown={onKey}
         onBlur={() => setCursor(null)}
       >
-        <TimelineBars
-          data={data}
-          shadedFrom={shadedFrom}
-          times={times}
-          values={values}
-          selection={selection}
-          onDown={mouse.onDown}
-          onMove={mouse.onMove}
-          onUp={mouse.onUp}
-        />
+        <TimelineBars data={data} shadedFrom={shadedFrom} times={times} values={values} selection={selection} onDown={mouse.onDown} onMove={mouse.onMove} onUp={mouse.onUp} />
       </div>
     </div>
   );

@@ -81,7 +81,7 @@ function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offset
         <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
         <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={10} width={40} interval={0} />
         <Tooltip labelFormatter={times.label} formatter={values.tooltip} isAnimationActive={false} />
-        {from !== null && <ReferenceLine x={from} stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} />}
+        {from !== null && <ReferenceLine x={from} position="start" stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} />}
         <Bar dataKey="batch" name="batch" stackId="a" fill="var(--batch)" isAnimationActive={false} />
         <Bar dataKey="speed" name="speed" stackId="a" fill="var(--speed)" isAnimationActive={false} />
       </BarChart>
