@@ -24,7 +24,7 @@ interface Step {
 const STEPS: Step[] = [
   {
     title: '1. One pipeline, live',
-    text: 'Events arrive from a source and are appended to the log in this tab: immutable, append-only, the only truth. From it two layers compute the same views: batch (exact, from the whole log up to a watermark W) and speed (a live tally of what came after W).',
+    text: 'Events arrive from a source and are appended to the log in this tab: immutable, append-only, the only truth. From it two layers compute the same views: batch (exact, from the whole log up to a watermark W) and speed (a live tally of what came after W). Press Follow the next event to watch one event travel through the boxes.',
     target: '[data-testid="pipeline-diagram"]',
   },
   {
