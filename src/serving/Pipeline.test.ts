@@ -202,14 +202,14 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
     const src = await stream(world);
     const sent: ColumnBatch[] = [await src.send(400)];
     await p.recomputeNow();
-    await p.prepareCrossFilter('shop', 'by-country', { kind: 'value', field: 'country' });
-    await p.prepareCrossFilter('shop', 'timeline', { kind: 'range', bucketMs: 10_000 });
+    await p.crossFilter.prepare('shop', 'by-country', { kind: 'value', field: 'country' });
+    await p.crossFilter.prepare('shop', 'timeline', { kind: 'range', bucketMs: 10_000 });
     sent.push(await src.send(150)); // past W: only the speed layer holds these
     await until(() => p.getSnapshot().speed?.datasets.shop?.lastSeq === src.sent, 10_000, 'speed caught up');
     const recomputes = p.getSnapshot().batch.recomputes;
     const count = (keep: (b: ColumnBatch, i: number) => boolean) => sent.reduce((n, b) => n + b.ts.filter((_, i) => keep(b, i)).length, 0);
 
-    await p.setCrossFilter({ kind: 'value', dataset: 'shop', field: 'country', value: 'DE', sourceViewId: 'by-country' });
+    await p.crossFilter.set({ kind: 'value', dataset: 'shop', field: 'country', value: 'DE', sourceViewId: 'by-country' });
     let s = p.getSnapshot();
     const twin = s.crossTwins.totals!;
     const row = s.views[twin.id]?.rows[0];
@@ -219,7 +219,7 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
 
     const from = 1_700_000_020_000;
     const to = 1_700_000_060_000;
-    await p.setCrossFilter({ kind: 'range', dataset: 'shop', bucketMs: 10_000, from, to, sourceViewId: 'timeline' });
+    await p.crossFilter.set({ kind: 'range', dataset: 'shop', bucketMs: 10_000, from, to, sourceViewId: 'timeline' });
     s = p.getSnapshot();
     const inRange = count((b, i) => b.ts[i]! >= from && b.ts[i]! < to);
     expect(inRange).toBeGreaterThan(0);
@@ -229,7 +229,7 @@ describe('Pipeline with both real dispatchers over MessageChannels', () => {
     expect(s.batch.recomputes).toBe(recomputes);
 
     // Cleared: the cards show their own views again; the cubes stay for the next filter.
-    await p.setCrossFilter(null);
+    await p.crossFilter.set(null);
     expect(p.getSnapshot().crossTwins).toEqual({});
     expect(p.getSnapshot().viewDefs.some((v) => v.id.includes('~cube~'))).toBe(true);
     p.dispose();

@@ -22,7 +22,8 @@ import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
 import { StreamFollow } from './StreamFollow';
-import { type CrossDimension, type CrossFilter, type CrossPlan, crossPlans, cubesFor, dimensionOf, isCrossView, isCube, isCubeOf, isTwinOf } from '../views/crossFilter';
+import { isCube } from '../views/crossFilter';
+import { CrossFiltering } from './CrossFiltering';
 import { Teaching } from './Teaching';
 import { StreamStarterViews } from './StreamStarterViews';
 import { SqlConsole } from './SqlConsole';
@@ -31,8 +32,6 @@ import { Exports } from './Exports';
 export type { BatchInfo, Handover, PipelineMessage, PipelineOptions, PipelineSnapshot, PipelineWorkers, WorkerHandle } from './pipelineTypes';
 
 const MAX_HANDOVERS = 20;
-/** A cube is kept up to this many groups (estimated); a larger one would cost the speed layer and memory more than a recompute per filter. */
-const MAX_CUBE_GROUPS = 250_000;
 
 export class Pipeline {
   private snap: PipelineSnapshot;
@@ -69,9 +68,15 @@ export class Pipeline {
   private readonly starterViews: StreamStarterViews;
   /** The next recompute drops the batch store and loads the whole log again. */
   private rebuildNext = false;
-  /** How each card shows the cross filter (crossFilter.ts); empty without one. */
-  private crossPlans: CrossPlan[] = [];
-  private crossTag = 0;
+  /** Cross-filtering: the cubes kept, the filter and the twins the cards show (CrossFiltering.ts). */
+  readonly crossFilter = new CrossFiltering({
+    snapshot: () => this.snap,
+    publish: (patch) => {
+      this.snap = { ...this.snap, ...patch };
+      this.update(this.merged(), true);
+    },
+    applyViews: (views, userViewIds) => this.applyViews(views, userViewIds),
+  });
 
   constructor(
     private readonly workers: PipelineWorkers,
@@ -262,9 +267,9 @@ export class Pipeline {
   async removeView(id: string): Promise<void> {
     if (!this.snap.userViewIds.includes(id)) return;
     await this.options.store?.remove(id);
+    // Its cross-filter twin and cubes go with it.
     await this.applyViews(
-      // Its cross-filter twin and cubes go with it.
-      this.snap.viewDefs.filter((v) => v.id !== id && !isTwinOf(v.id, id) && !isCubeOf(v.id, id)),
+      await this.crossFilter.forget(id),
       this.snap.userViewIds.filter((x) => x !== id),
     );
   }
@@ -293,41 +298,6 @@ export class Pipeline {
    */
   recomputeNow(): Promise<RecomputeResult> {
     return this.scheduler.now();
-  }
-
-  /**
-   * Builds the cubes a chart's cross filters need (on its first activation: a pointer over it, or
-   * focus), so that choosing a value or a range then answers without a recompute. Only the shown
-   * dataset's cubes are kept.
-   */
-  async prepareCrossFilter(dataset: string, sourceViewId: string, d: CrossDimension): Promise<void> {
-    const have = this.snap.viewDefs;
-    const cubes = cubesFor(have, dataset, sourceViewId, d, this.cubeUsable(sourceViewId, d)).filter((c) => !have.some((v) => v.id === c.id));
-    const stale = have.filter((v) => isCube(v.id) && v.dataset !== dataset);
-    if (cubes.length === 0 && stale.length === 0) return;
-    await this.applyViews([...have.filter((v) => !stale.includes(v)), ...cubes], this.snap.userViewIds);
-  }
-
-  /**
-   * Filters the dataset's other cards by a value or time range chosen in one (null: no filter).
-   * Cards with a cube show the filter at once; the others get twins carrying the filter, which a
-   * recompute computes.
-   */
-  async setCrossFilter(filter: CrossFilter | null): Promise<void> {
-    const isTwin = (id: string) => isCrossView(id) && !isCube(id);
-    const base = this.snap.viewDefs.filter((v) => !isTwin(v.id));
-    const plans = filter ? crossPlans(base, filter, String(++this.crossTag), this.cubeUsable(filter.sourceViewId, dimensionOf(filter))) : [];
-    const cubes = plans.flatMap((p) => (p.cube && !base.includes(p.cube.def) && !base.some((v) => v.id === p.cube!.def.id) ? [p.cube.def] : []));
-    const twins = plans.filter((p) => !p.cube).map((p) => p.twin);
-    this.crossPlans = plans;
-    this.update({ crossFilter: filter, crossTwins: Object.fromEntries(plans.map((p) => [p.target.id, p.twin])), ...this.merged() }, true);
-    if (cubes.length || twins.length || base.length !== this.snap.viewDefs.length) await this.applyViews([...base, ...cubes, ...twins], this.snap.userViewIds);
-  }
-
-  /** Whether a cube of `target` stays within MAX_CUBE_GROUPS: the target's groups times the dimension's values (the source view's rows). */
-  private cubeUsable(sourceViewId: string, _d: CrossDimension): (cube: ViewDef, target: ViewDef) => boolean {
-    const values = Math.max(1, this.snap.views[sourceViewId]?.rows.length ?? 1);
-    return (_cube, target) => Math.max(1, this.snap.views[target.id]?.rows.length ?? 1) * values <= MAX_CUBE_GROUPS;
   }
 
   /**
@@ -412,7 +382,7 @@ export class Pipeline {
       this.snap.views,
     );
     if (!views) return {};
-    Object.assign(views, this.served.mergeProjected(this.crossPlans, this.snap.speed, this.snap.views));
+    Object.assign(views, this.served.mergeProjected(this.crossFilter.plans, this.snap.speed, this.snap.views));
     return { views, mergedAt: Date.now() };
   }
 

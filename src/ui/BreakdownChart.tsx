@@ -4,9 +4,9 @@ import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { typeOf } from '../views/fieldSql';
 import type { Pipeline } from '../serving/Pipeline';
-import type { CrossFilter } from '../views/crossFilter';
+import { baseViewId, type CrossFilter } from '../views/crossFilter';
 import type { KeyValue, ViewDef } from '../views/ViewDef';
-import { useDashboardViews } from './dashboardViews';
+import { useBaseView, useDashboardViews } from './dashboardViews';
 import { fmtInt, keyText, measureFormat, type MeasureFormat } from './format';
 import { PartsAge } from './PartsAge';
 import { PartsTooltip } from './PartsTooltip';
@@ -30,16 +30,17 @@ export function BreakdownChart({ dataset }: { dataset: string | null }) {
       </div>
     );
   }
-  return <Breakdown key={def.id} def={def} />;
+  return <Breakdown key={baseViewId(def.id)} def={def} />;
 }
 
 function Breakdown({ def }: { def: ViewDef }) {
   const s = usePipelineSnapshot();
   const pipeline = usePipeline();
+  const base = useBaseView(def);
   const cross = s.crossFilter;
-  const onPick = useCallback((raw: KeyValue) => pickBar(pipeline, cross, def, raw), [pipeline, cross, def]);
+  const onPick = useCallback((raw: KeyValue) => pickBar(pipeline, cross, base, raw), [pipeline, cross, base]);
   const schema = useDatasetStatus(def.dataset)?.schema;
-  const view = useStaggered(s.views[def.id], 30, s.batch.running);
+  const view = useStaggered(s.views[def.id], 30, s.batch.running, undefined, def.id);
   const [chosen, setMetric] = useState(0);
   const metric = Math.min(chosen, def.measures.length - 1);
   const measure = def.measures[metric];
@@ -59,14 +60,14 @@ function Breakdown({ def }: { def: ViewDef }) {
     const field = def.groupBy[0];
     if (prepared.current || field === undefined) return;
     prepared.current = true;
-    runControl('cross-filter', 'Preparing the filter', () => pipeline.prepareCrossFilter(def.dataset, def.id, { kind: 'value', field }));
-  }, [pipeline, def]);
+    runControl('cross-filter', 'Preparing the filter', () => pipeline.crossFilter.prepare(def.dataset, base.id, { kind: 'value', field }));
+  }, [pipeline, def, base]);
   return (
     <div className="card chart-card" data-testid="breakdown" data-view-id={def.id} data-ready={view !== undefined}>
       <div className="card-head">
         <h2>{def.name}</h2>
         <PartsAge dataset={def.dataset} />
-        <ViewExport def={def} />
+        <ViewExport def={base} />
         {def.measures.length > 1 && (
           <div className="seg">
             {def.measures.map((m, i) => (
@@ -76,9 +77,9 @@ function Breakdown({ def }: { def: ViewDef }) {
             ))}
           </div>
         )}
-        {s.userViewIds.includes(def.id) && <RemoveViewButton view={def} />}
+        {s.userViewIds.includes(base.id) && <RemoveViewButton view={base} />}
       </div>
-      <CrossFilterChoice def={def} values={all} onFocus={prepare} />
+      <CrossFilterChoice def={base} values={all} onFocus={prepare} />
       <Bars data={data} values={values} onPick={onPick} onEnter={prepare} />
       {all.length > data.length && (
         <p className="muted small">
@@ -104,7 +105,7 @@ function pickBar(pipeline: Pipeline, current: CrossFilter | null, def: ViewDef, 
   if (field === undefined) return;
   const same = current?.kind === 'value' && current.sourceViewId === def.id && current.value === raw;
   runControl('cross-filter', same ? 'Clearing the filter' : `Filtering the other cards by ${field}`, () =>
-    pipeline.setCrossFilter(same ? null : { kind: 'value', dataset: def.dataset, field, value: raw, sourceViewId: def.id }),
+    pipeline.crossFilter.set(same ? null : { kind: 'value', dataset: def.dataset, field, value: raw, sourceViewId: def.id }),
   );
 }
 

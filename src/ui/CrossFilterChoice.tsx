@@ -18,7 +18,7 @@ export function CrossFilterChoice({ def, values, onFocus }: { def: ViewDef; valu
   const index = active ? values.findIndex((v) => v.raw === active.value) : -1;
   const choose = (i: number) =>
     runControl('cross-filter', i < 0 ? 'Clearing the filter' : `Filtering the other cards by ${field} = ${values[i]!.key}`, () =>
-      pipeline.setCrossFilter(i < 0 ? null : { kind: 'value', dataset: def.dataset, field, value: values[i]!.raw, sourceViewId: def.id }),
+      pipeline.crossFilter.set(i < 0 ? null : { kind: 'value', dataset: def.dataset, field, value: values[i]!.raw, sourceViewId: def.id }),
     );
   return (
     <div className="cross-filter">
@@ -61,7 +61,7 @@ export function CrossFilterBanner({ dataset }: { dataset: string | null }) {
   return (
     <p className="frozen-banner" role="status" data-testid="cross-filter-banner" data-waiting={waiting}>
       The cards show only events {what}.{waiting > 0 ? ` ${waiting} card${waiting === 1 ? ' is' : 's are'} being computed for it.` : ''}{' '}
-      <button type="button" onClick={() => runControl('cross-filter', 'Clearing the filter', () => pipeline.setCrossFilter(null))}>
+      <button type="button" onClick={() => runControl('cross-filter', 'Clearing the filter', () => pipeline.crossFilter.set(null))}>
         Show all
       </button>
     </p>

@@ -1,7 +1,8 @@
 /** Headline figures: one tile per measure of the dataset's totals view, each split into its batch part and its speed part. */
 import { typeOf } from '../views/fieldSql';
 import { MEASURES } from '../views/measures';
-import { slug, useDashboardViews } from './dashboardViews';
+import type { ViewDef } from '../views/ViewDef';
+import { slug, useBaseView, useDashboardViews } from './dashboardViews';
 import { measureFormat } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useDatasetStatus } from './selectedDataset';
@@ -21,19 +22,24 @@ function tileIds(labels: readonly string[]): string[] {
 const WHOLE_ROW = { gridColumn: '1 / -1' };
 
 export function KpiTiles({ dataset }: { dataset: string | null }) {
-  const s = usePipelineSnapshot();
   const def = useDashboardViews(dataset).tiles;
-  const schema = useDatasetStatus(dataset)?.schema;
   if (!def) return null;
+  return <Tiles def={def} />;
+}
+
+function Tiles({ def }: { def: ViewDef }) {
+  const s = usePipelineSnapshot();
+  const schema = useDatasetStatus(def.dataset)?.schema;
+  const base = useBaseView(def);
   const view = s.views[def.id];
   const row = view?.rows[0];
   const ids = tileIds(def.measures.map((m) => m.label));
   return (
     <div className="kpis" data-view-id={def.id} data-ready={view !== undefined}>
-      {s.userViewIds.includes(def.id) && (
+      {s.userViewIds.includes(base.id) && (
         <div className="card-head" style={WHOLE_ROW}>
           <h2>{def.name}</h2>
-          <RemoveViewButton view={def} />
+          <RemoveViewButton view={base} />
         </div>
       )}
       {def.measures.map((m, i) => {

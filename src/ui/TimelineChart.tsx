@@ -8,9 +8,10 @@
 import { ViewExport } from './export/ViewExport';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DatasetStatus } from '../ingest/worker/protocol';
+import { baseViewId } from '../views/crossFilter';
 import { typeOf } from '../views/fieldSql';
 import type { ViewDef } from '../views/ViewDef';
-import { useDashboardViews } from './dashboardViews';
+import { useBaseView, useDashboardViews } from './dashboardViews';
 import { bucketFormat, fmtSpan, measureFormat } from './format';
 import { PartsAge } from './PartsAge';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
@@ -37,15 +38,17 @@ export function TimelineChart({ dataset }: { dataset: string | null }) {
       </div>
     );
   }
-  // Keyed by view: the staggered data and its labels start afresh when the dataset changes.
-  return <Timeline key={def.id} def={def} />;
+  // Keyed by view: the staggered data and its labels start afresh when the dataset changes; not when a
+  // cross filter puts its twin in its place (the chart stays mounted and redraws at once).
+  return <Timeline key={baseViewId(def.id)} def={def} />;
 }
 
 function Timeline({ def }: { def: ViewDef }) {
   const s = usePipelineSnapshot();
   const pipeline = usePipeline();
+  const base = useBaseView(def);
   const status = useDatasetStatus(def.dataset);
-  const view = useStaggered(s.views[def.id], 0, s.batch.running);
+  const view = useStaggered(s.views[def.id], 0, s.batch.running, undefined, def.id);
   const { timelineMetric, timelineWindows, timelineZoom, setTimelineMetric, setTimelineWindow } = useUiStore();
   const metric = Math.min(timelineMetric, def.measures.length - 1);
   const zoom = timelineZoom[def.dataset] ?? null;
@@ -69,7 +72,7 @@ function Timeline({ def }: { def: ViewDef }) {
   const shadedFrom = boundary !== null ? (data.find((d) => d.t >= boundary)?.t ?? null) : null;
 
   const cross = s.crossFilter;
-  const brushed: TimeRange | null = cross?.kind === 'range' && cross.sourceViewId === def.id ? { from: cross.from, to: cross.to } : null;
+  const brushed: TimeRange | null = cross?.kind === 'range' && cross.sourceViewId === base.id ? { from: cross.from, to: cross.to } : null;
   const [drag, setDrag] = useState<KeyCursor | null>(null);
   const [cursor, setCursor] = useState<KeyCursor | null>(null);
   const pending = drag ?? cursor;
@@ -79,7 +82,7 @@ function Timeline({ def }: { def: ViewDef }) {
   const selection = useMemo(() => (selFrom === null || selTo === null ? null : { from: selFrom, to: selTo }), [selFrom, selTo]);
   const brush = (r: TimeRange | null) =>
     runControl('cross-filter', r ? `Filtering the other cards by ${times.full(r.from)} to ${times.full(r.to)}` : 'Clearing the filter', () =>
-      pipeline.setCrossFilter(r ? { kind: 'range', dataset: def.dataset, sourceViewId: def.id, bucketMs, from: r.from, to: r.to } : null),
+      pipeline.crossFilter.set(r ? { kind: 'range', dataset: def.dataset, sourceViewId: base.id, bucketMs, from: r.from, to: r.to } : null),
     );
   // Stable handlers, so that the memoised bars redraw for data, not for every render of the card.
   const latest = useRef({ drag, brushed, brush });
@@ -108,7 +111,7 @@ function Timeline({ def }: { def: ViewDef }) {
   const prepare = () => {
     if (prepared.current || def.bucketMs === null) return;
     prepared.current = true;
-    runControl('cross-filter', 'Preparing the time filter', () => pipeline.prepareCrossFilter(def.dataset, def.id, { kind: 'range', bucketMs }));
+    runControl('cross-filter', 'Preparing the time filter', () => pipeline.crossFilter.prepare(def.dataset, base.id, { kind: 'range', bucketMs }));
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && cursor) {
@@ -134,7 +137,7 @@ function Timeline({ def }: { def: ViewDef }) {
       <div className="card-head">
         <h2>{def.name}</h2>
         <PartsAge dataset={def.dataset} />
-        <ViewExport def={def} />
+        <ViewExport def={base} />
         {def.measures.length > 1 && (
           <div className="seg">
             {def.measures.map((m, i) => (
@@ -151,7 +154,7 @@ function Timeline({ def }: { def: ViewDef }) {
             </button>
           ))}
         </div>
-        {s.userViewIds.includes(def.id) && <RemoveViewButton view={def} />}
+        {s.userViewIds.includes(base.id) && <RemoveViewButton view={base} />}
       </div>
       <p className="hint" data-testid="boundary" data-value={boundary ?? ''}>
         {boundary === null

@@ -1,5 +1,6 @@
 /** The selected dataset's views beyond the tiles and the two charts (the user's, removable), and the editor that adds views. */
 import { useState } from 'react';
+import { baseViewId } from '../views/crossFilter';
 import { useDashboardViews } from './dashboardViews';
 import { usePipelineSnapshot } from './PipelineContext';
 import { ViewCard } from './ViewCard';
@@ -24,7 +25,7 @@ export function UserViews({ dataset }: { dataset: string | null }) {
       {views.length === 0 && !editing && <p className="muted">Define a view once; it is compiled to DuckDB SQL for the batch layer and to an incremental tally for the speed layer.</p>}
       <div className="view-grid">
         {views.map((v, i) => (
-          <ViewCard key={v.id} view={v} merged={s.views[v.id]} handover={handover} removable={s.userViewIds.includes(v.id)} offsetMs={60 + 30 * i} />
+          <ViewCard key={baseViewId(v.id)} view={v} merged={s.views[v.id]} handover={handover} removable={s.userViewIds.includes(baseViewId(v.id))} offsetMs={60 + 30 * i} />
         ))}
       </div>
     </section>

@@ -20,6 +20,7 @@ import { runControl } from './runControl';
 import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
 import { viewText } from './viewText';
+import { useBaseView } from './dashboardViews';
 
 /** How a view's keys and measures read, from its dataset's schema and origin. */
 interface ViewFormats {
@@ -70,7 +71,7 @@ function Reconciliation({ view, handover }: { view: ViewDef; handover: Handover 
 const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
 
 function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offsetMs: number; formats: ViewFormats }) {
-  const merged = useStaggered(live, offsetMs, usePipelineSnapshot().batch.running);
+  const merged = useStaggered(live, offsetMs, usePipelineSnapshot().batch.running, undefined, live.id);
   const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 })), [merged]);
   const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
   const times = formats.bucket ?? bucketFormat(1, false);
@@ -93,7 +94,7 @@ function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offset
 const MAX_ROWS = 200;
 
 function Table({ view, merged: live, offsetMs, formats }: { view: ViewDef; merged: MergedView; offsetMs: number; formats: ViewFormats }) {
-  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running)} formats={formats} />;
+  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running, undefined, live.id)} formats={formats} />;
 }
 
 /** The rows themselves, redrawn only when the (staggered) view changes. data-value holds the raw value. */
@@ -158,6 +159,7 @@ export function ViewCard({
   offsetMs?: number;
 }) {
   const status = useDatasetStatus(view.dataset);
+  const base = useBaseView(view);
   const wallClock = status?.origin === 'file';
   // Keyed by the types the view reads, not the schema object: every ingest snapshot brings a new
   // copy of it, and new formats would redraw the table on every snapshot instead of on its own schedule.
@@ -171,8 +173,8 @@ export function ViewCard({
       <div className="card-head">
         <h2>{view.name}</h2>
         <PartsAge dataset={view.dataset} />
-        <ViewExport def={view} />
-        {removable && <RemoveViewButton view={view} />}
+        <ViewExport def={base} />
+        {removable && <RemoveViewButton view={base} />}
       </div>
       <p className="hint">
         {viewText(view)} · {status?.name ?? view.dataset}

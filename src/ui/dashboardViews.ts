@@ -5,7 +5,7 @@
  * places before the user's; every other view of the dataset is shown as a card.
  */
 import { useMemo } from 'react';
-import { type CrossFilter, isCrossView } from '../views/crossFilter';
+import { baseViewId, type CrossFilter, isCrossView } from '../views/crossFilter';
 import type { ViewDef } from '../views/ViewDef';
 import { usePipelineSnapshot } from './PipelineContext';
 
@@ -45,6 +45,13 @@ export function dashboardViews(
 /** A test id part from a label: "Sum of price" -> "sum-of-price". */
 export function slug(label: string): string {
   return label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/** The view a card stands for: its own when the card shows a cross-filter twin (to export or remove the view, not the twin). */
+export function useBaseView(def: ViewDef): ViewDef {
+  const { viewDefs } = usePipelineSnapshot();
+  const id = baseViewId(def.id);
+  return id === def.id ? def : (viewDefs.find((v) => v.id === id) ?? def);
 }
 
 /** The selected dataset's views on the dashboard, worked out again only when the views change. */

@@ -26,8 +26,18 @@ const MAX_INTERVAL_MS = 2_000;
 const HOLD_MAX_MS = 1_000;
 const HOLD_POLL_MS = 50;
 
-export function useStaggered<T>(value: T, offsetMs: number, hold = false, minIntervalMs = CHART_INTERVAL_MS): T {
+/**
+ * `resetKey`: what the value is of (a view id). When it changes (a card switching to a cross-filter
+ * twin: a person asked for it) the new value shows at once, not on the redraw schedule.
+ */
+export function useStaggered<T>(value: T, offsetMs: number, hold = false, minIntervalMs = CHART_INTERVAL_MS, resetKey = ''): T {
   const [shown, setShown] = useState(value);
+  const [shownKey, setShownKey] = useState(resetKey);
+  if (shownKey !== resetKey) {
+    // Adjusting state while rendering (React's pattern for state derived from props): no extra commit.
+    setShownKey(resetKey);
+    setShown(value);
+  }
   const latest = useRef(value);
   const holding = useRef(hold);
   const lastShown = useRef(0);
@@ -68,5 +78,5 @@ export function useStaggered<T>(value: T, offsetMs: number, hold = false, minInt
     },
     [],
   );
-  return shown;
+  return shownKey === resetKey ? shown : value;
 }

@@ -38,8 +38,6 @@ export type CrossFilter = ValueFilter | RangeFilter;
 /** What a cube groups by besides the view's own key. */
 export type CrossDimension = { kind: 'value'; field: string } | { kind: 'range'; bucketMs: number };
 
-export const dimensionOf = (f: CrossFilter): CrossDimension => (f.kind === 'value' ? { kind: 'value', field: f.field } : { kind: 'range', bucketMs: f.bucketMs });
-
 const TWIN = '~cross';
 const CUBE = '~cube~';
 
@@ -47,6 +45,11 @@ const CUBE = '~cube~';
 export const isCrossView = (id: string): boolean => id.includes(TWIN) || id.includes(CUBE);
 /** A twin's id names its filter (`tag`): a twin of an earlier filter must never be taken for this one's. */
 export const crossTwinId = (id: string, tag: string): string => `${id}${TWIN}${tag}`;
+/** The view a twin was made of (any other id: itself). */
+export const baseViewId = (id: string): string => {
+  const at = id.lastIndexOf(TWIN);
+  return at < 0 ? id : id.slice(0, at);
+};
 /** Whether `id` is a twin made of the view `of`. */
 export const isTwinOf = (id: string, of: string): boolean => id.startsWith(`${of}${TWIN}`);
 /** Whether `id` is a cube: computed by both layers, read only through projections, never merged whole. */
@@ -121,7 +124,7 @@ function filterOf(f: ValueFilter): FilterDef {
 export function crossPlans(views: readonly ViewDef[], f: CrossFilter, tag: string, usable: (cube: ViewDef, target: ViewDef) => boolean): CrossPlan[] {
   const plans: CrossPlan[] = [];
   for (const v of targetsOf(views, f.dataset, f.sourceViewId)) {
-    const cube = cubeOf(v, dimensionOf(f));
+    const cube = cubeOf(v, f.kind === 'value' ? { kind: 'value', field: f.field } : { kind: 'range', bucketMs: f.bucketMs });
     const twinId = crossTwinId(v.id, tag);
     if (cube && (cube === v || usable(cube, v))) {
       const twin = f.kind === 'value' ? { ...v, id: twinId, filters: [...(v.filters ?? []), filterOf(f)] } : { ...v, id: twinId };
