@@ -112,7 +112,7 @@ export async function interactionRun(browser: Browser, distDir: string, events: 
     // First activation of each chart builds its cubes (a recompute); timed apart from the gestures.
     const recomputes = await num(page, 'status-recompute');
     const p0 = Date.now();
-    await page.getByTestId('breakdown').locator('.recharts-surface').hover();
+    await page.getByTestId('breakdown').locator('.live-bars svg').hover();
     await page.getByTestId('timeline-chart').hover();
     const idle = async () => (await num(page, 'status-recompute-running')) === 0;
     await until('the cubes', 600_000, async () => (await num(page, 'status-recompute')) >= recomputes + 1 && (await idle()));
@@ -125,8 +125,8 @@ export async function interactionRun(browser: Browser, distDir: string, events: 
     const timelineId = (await page.getByTestId('timeline').getAttribute('data-view-id'))!;
     const clickMs: number[] = [];
     const brushMs: number[] = [];
-    const bars = '[data-testid="breakdown"] .recharts-bar-rectangle';
-    const buckets = '[data-testid="timeline"] .recharts-bar:first-of-type .recharts-bar-rectangle';
+    const bars = '[data-testid="breakdown"] .bar-rect.batch';
+    const buckets = '[data-testid="timeline"] .bar-rect.batch';
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     for (let i = 0; i < gestures; i++) {
       // A bar of the breakdown: each click another country than the last.

@@ -23,7 +23,7 @@ test('a time range brushed on the timeline filters the other cards to the exact 
     const qty = rows.qty.reduce<number>((n, q, i) => n + (keep[i] && q !== null ? q : 0), 0);
     return { from, to, count: keep.filter(Boolean).length, qty };
   };
-  const bars = page.getByTestId('timeline').locator('.recharts-bar').first().locator('.recharts-bar-rectangle');
+  const bars = page.getByTestId('timeline').locator('.bar-rect.batch');
   await expect.poll(() => bars.count()).toBeGreaterThan(10);
   const buckets = await bars.count();
 

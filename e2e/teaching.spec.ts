@@ -59,7 +59,7 @@ test('late events injected by keyboard: the speed layer holds exactly them, coun
   await expect(split).toHaveAttribute('data-time-total', String(after.produced - 300));
   await shot(page, 'boundary-rules');
   // Hovering a bar says what it is made of: batch, speed, and the merged value.
-  await page.getByTestId('breakdown').locator('.recharts-bar-rectangle').first().hover();
+  await page.getByTestId('breakdown').locator('.bar-rect').first().hover();
   await expect(page.getByTestId('parts-tooltip')).toContainText(/batch .*speed .*merged /s);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe(after.amountTotal.toFixed(2));
   await page.getByTestId('recompute-now').click();
@@ -180,7 +180,7 @@ test('cross-filtering: a country chosen in the breakdown filters the other cards
   await expect.poll(() => dataValue(page, 'kpi-events-merged'), { timeout: 30_000 }).toBe(count);
   expect(await textValueOf(page, 'kpi-revenue-merged')).toBe((cents / 100).toFixed(2));
   // The breakdown it was chosen in stays whole, to choose another.
-  await expect(page.getByTestId('breakdown').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+  await expect(page.getByTestId('breakdown').locator('.bar-rect')).not.toHaveCount(0);
   // After a recompute the same figures come from batch alone.
   await page.getByTestId('recompute-now').click();
   await expect.poll(() => dataValue(page, 'kpi-events-batch')).toBe(count);

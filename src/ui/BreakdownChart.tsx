@@ -1,7 +1,6 @@
 /** The dataset's breakdown view (one group-by field): a bar per value, each split into its batch part and its speed part. */
 import { ViewExport } from './export/ViewExport';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { typeOf } from '../views/fieldSql';
 import type { Pipeline } from '../serving/Pipeline';
 import { baseViewId, type CrossFilter } from '../views/crossFilter';
@@ -13,7 +12,7 @@ import { PartsTooltip } from './PartsTooltip';
 import { CrossFilterChoice } from './CrossFilterChoice';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { runControl } from './runControl';
-import { PlainTick } from './PlainTick';
+import { LiveBars } from './LiveBars';
 import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
 import { RemoveViewButton } from './ViewCard';
@@ -109,31 +108,26 @@ function pickBar(pipeline: Pipeline, current: CrossFilter | null, def: ViewDef, 
   );
 }
 
-const Bars = memo(function Bars({
-  data,
-  values,
-  onPick,
-  onEnter,
-}: {
-  data: { key: string; raw: KeyValue; batch: number; speed: number; merged: number }[];
-  values: MeasureFormat;
-  onPick: (raw: KeyValue) => void;
-  onEnter: () => void;
-}) {
+type Row = { key: string; raw: KeyValue; batch: number; speed: number; merged: number };
+
+const Bars = memo(function Bars({ data, values, onPick, onEnter }: { data: Row[]; values: MeasureFormat; onPick: (raw: KeyValue) => void; onEnter: () => void }) {
   // Room for the longest label at ~6.5 px a character (11 px text), within reason.
   const labelWidth = Math.min(200, Math.max(36, 8 + 6.5 * Math.min(MAX_LABEL, Math.max(0, ...data.map((d) => d.key.length)))));
   return (
-    <div className="chart">
-      <ResponsiveContainer width="100%" height={Math.max(200, data.length * 22 + 50)}>
-        <BarChart data={data} layout="vertical" margin={MARGIN} onMouseEnter={onEnter}>
-          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" horizontal={false} />
-          <XAxis tick={PlainTick} type="number" tickFormatter={values.tick} fontSize={11} interval={0} />
-          <YAxis tick={PlainTick} type="category" dataKey="key" tickFormatter={shortKey} width={labelWidth} fontSize={11} interval={0} />
-          <Tooltip content={<PartsTooltip values={values} />} isAnimationActive={false} />
-          <Bar dataKey="batch" name="batch (exact)" stackId="a" fill="var(--batch)" isAnimationActive={false} cursor="pointer" onClick={(d) => onPick((d.payload as { raw: KeyValue }).raw)} />
-          <Bar dataKey="speed" name="speed (live tally)" stackId="a" fill="var(--speed)" isAnimationActive={false} cursor="pointer" onClick={(d) => onPick((d.payload as { raw: KeyValue }).raw)} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <LiveBars
+      data={data}
+      label="Breakdown: batch part and speed part per value"
+      layout="rows"
+      height={Math.max(200, data.length * 22 + 50)}
+      margin={MARGIN}
+      fontSize={11}
+      axisWidth={labelWidth}
+      grid
+      categoryText={(d) => shortKey(d.key)}
+      valueTick={values.tick}
+      tooltip={(d) => <PartsTooltip active label={d.key} payload={[{ payload: d }]} values={values} />}
+      onPick={(d) => onPick(d.raw)}
+      onEnter={onEnter}
+    />
   );
 });

@@ -4,7 +4,6 @@
  */
 import { ViewExport } from './export/ViewExport';
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetSchema } from '../protocol/schema';
 import type { MergedView } from '../serving/mergeView';
 import type { Handover } from '../serving/Pipeline';
@@ -15,7 +14,8 @@ import { ControlError } from './ControlError';
 import { bucketFormat, fmtClock, fmtInt, fmtNumber, keyText, measureFormat, type BucketFormat, type MeasureFormat } from './format';
 import { PartsAge } from './PartsAge';
 import { usePipeline, usePipelineSnapshot } from './PipelineContext';
-import { PlainTick } from './PlainTick';
+import { LiveBars } from './LiveBars';
+import { PartsTooltip } from './PartsTooltip';
 import { runControl } from './runControl';
 import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
@@ -72,21 +72,29 @@ const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
 
 function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offsetMs: number; formats: ViewFormats }) {
   const merged = useStaggered(live, offsetMs, usePipelineSnapshot().batch.running, undefined, live.id);
-  const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0 })), [merged]);
-  const from = merged.boundary !== null ? (data.find((d) => d.t >= merged.boundary!)?.t ?? null) : null;
+  const data = useMemo(() => merged.rows.slice(-60).map((r) => ({ t: r.key[0] as number, batch: r.batch?.[0] ?? 0, speed: r.speed?.[0] ?? 0, merged: r.merged[0] ?? 0 })), [merged]);
+  const from = merged.boundary !== null ? data.findIndex((d) => d.t >= merged.boundary!) : -1;
   const times = formats.bucket ?? bucketFormat(1, false);
   const values = formats.measures[0] ?? measureFormat('count', undefined);
-  return (
-    <ResponsiveContainer width="100%" height={180}>
-      <BarChart data={data} margin={CHART_MARGIN} barCategoryGap={1}>
-        <XAxis tick={PlainTick} dataKey="t" tickFormatter={times.tick} interval={Math.max(0, Math.ceil(data.length / 5) - 1)} fontSize={10} />
-        <YAxis tick={PlainTick} tickFormatter={values.tick} fontSize={10} width={40} interval={0} />
-        <Tooltip labelFormatter={times.label} formatter={values.tooltip} isAnimationActive={false} />
-        {from !== null && <ReferenceLine x={from} position="start" stroke="var(--speed-ink)" strokeDasharray="4 2" strokeWidth={2} />}
-        <Bar dataKey="batch" name="batch" stackId="a" fill="var(--batch)" isAnimationActive={false} />
-        <Bar dataKey="speed" name="speed" stackId="a" fill="var(--speed)" isAnimationActive={false} />
-      </BarChart>
-    </ResponsiveContainer>
+  // Made once per shown value: the card renders on every snapshot, the chart only when its data changes.
+  return useMemo(
+    () => (
+      <LiveBars
+        data={data}
+        label="Batch part and speed part per bucket"
+        layout="columns"
+        height={180}
+        margin={CHART_MARGIN}
+        fontSize={10}
+        axisWidth={40}
+        categoryText={(d) => times.tick(d.t)}
+        tickEvery={Math.ceil(data.length / 5)}
+        valueTick={values.tick}
+        boundary={from < 0 ? null : { from }}
+        tooltip={(d) => <PartsTooltip active label={d.t} payload={[{ payload: d }]} values={values} labelText={times.label} />}
+      />
+    ),
+    [data, from, times, values],
   );
 }
 

@@ -1,9 +1,8 @@
 /**
- * Chart data that follows a value, but on its own schedule: each recharts chart re-renders its
- * internals synchronously when its data changes, so charts updated in the same task add up to one
- * long task. Each chart takes its update `offsetMs` after the value changed, in a task of its own,
- * and at most every `minIntervalMs` — or, when a redraw costs more, often enough that redraws take
- * at most 1/REDRAW_SHARE of the main thread: under full-rate ingest on 2 cores the CPU a chart
+ * Chart data that follows a value, but on its own schedule: a chart or table redraws synchronously
+ * (flushSync below) when its data changes, so redraws in the same task would add up to one long
+ * task. Each chart takes its update `offsetMs` after the value changed, in a task of its own, and
+ * at most every `minIntervalMs` — or, when a redraw costs more, often enough that redraws take at most 1/REDRAW_SHARE of the main thread: under full-rate ingest on 2 cores the CPU a chart
  * does not take goes to the workers.
  */
 import { useEffect, useRef, useState } from 'react';
