@@ -43,6 +43,9 @@ test('a time range brushed on the timeline filters the other cards to the exact 
   await expect.poll(() => dataValue(page, 'kpi-events-merged'), { timeout: 30_000 }).toBe(brushed.count);
   expect(await dataValue(page, 'kpi-sum-of-qty-merged')).toBe(brushed.qty);
   await shot(page, 'brush-range');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'brush-range-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Zoom to it: the timeline shows just its buckets; pan earlier; back to live shows them all again.
   await page.getByTestId('range-zoom').click();

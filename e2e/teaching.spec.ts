@@ -204,6 +204,9 @@ test('follow one event: it reaches the log and the speed layer, and batch after 
   await expect(page.getByTestId('flow-box-batch')).toHaveAttribute('data-here', 'false');
   expect(await dataValue(page, 'flow-w')).toBeLessThan(seq);
   await shot(page, 'follow-event');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'follow-event-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByTestId('recompute-now').click();
   await expect(caption).toHaveAttribute('data-stage', 'batch', { timeout: 30_000 });
   expect(await dataValue(page, 'flow-w')).toBeGreaterThanOrEqual(seq);
