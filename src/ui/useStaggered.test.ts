@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useDomRoot } from './testing/domRoot';
 import { CHART_INTERVAL_MS, useStaggered } from './useStaggered';
 
-function Shown({ value, hold = false }: { value: number; hold?: boolean }) {
-  return createElement('span', null, String(useStaggered(value, 10, hold)));
+function Shown({ value, hold = false, of = '' }: { value: number; hold?: boolean; of?: string }) {
+  return createElement('span', null, String(useStaggered(value, 10, hold, CHART_INTERVAL_MS, of)));
 }
 
 describe('useStaggered', () => {
   const dom = useDomRoot();
-  const render = (value: number, hold = false) => act(() => dom.root.render(createElement(StrictMode, null, createElement(Shown, { value, hold }))));
+  const render = (value: number, hold = false, of = '') => act(() => dom.root.render(createElement(StrictMode, null, createElement(Shown, { value, hold, of }))));
   const advance = (ms: number) => act(() => vi.advanceTimersByTime(ms));
   const shown = () => dom.container.textContent;
 
@@ -31,6 +31,19 @@ describe('useStaggered', () => {
       await advance(5 * CHART_INTERVAL_MS);
       expect(shown()).toBe(String(v));
     }
+  });
+
+  it('shows a value of something else (a card switching to a cross-filter twin) at once, then follows it on schedule', async () => {
+    await render(1, false, 'totals');
+    await advance(5 * CHART_INTERVAL_MS);
+    await render(2, false, 'totals');
+    expect(shown()).toBe('1');
+    await render(7, false, 'totals~cross1');
+    expect(shown()).toBe('7');
+    await render(8, false, 'totals~cross1');
+    expect(shown()).toBe('7');
+    await advance(5 * CHART_INTERVAL_MS);
+    expect(shown()).toBe('8');
   });
 
   it('shows only the latest of values that came within one interval', async () => {
