@@ -21,6 +21,9 @@ export default defineConfig({
     viewport: { width: 1280, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
+    // The app registers a service worker that precaches ~75 MB; only e2e/offline.spec.ts lets it run,
+    // so every other test loads the app straight from the server, as before.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: chromium.path,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

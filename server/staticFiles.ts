@@ -9,6 +9,7 @@ const TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -41,7 +42,8 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
     return;
   }
-  // Hashed assets never change; index.html must always be fresh.
+  // Hashed assets never change; index.html, sw.js and the manifest must always be fresh (the browser
+  // compares sw.js byte for byte to find a new version of the app).
   const immutable = pathname.startsWith('/assets/');
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',

@@ -11,6 +11,7 @@ import { QueryHistory } from './serving/QueryHistory';
 import { streamParam } from './serving/StreamFollow';
 import { ViewStore } from './serving/ViewStore';
 import { App } from './ui/App';
+import { startServiceWorker } from './ui/offline/serviceWorker';
 import { PipelineProvider } from './ui/PipelineContext';
 import { runControl } from './ui/runControl';
 import { applyStoredTheme } from './ui/ThemeControls';
@@ -18,6 +19,8 @@ import { DEFAULT_VIEWS } from './views/defaultViews';
 import './ui/styles.css';
 
 applyStoredTheme();
+// Builds only: the dev server has no service worker (and a cached shell would hide edits).
+if (import.meta.env.PROD) startServiceWorker();
 const params = new URLSearchParams(location.search);
 const defaultStream = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`;
 const streams = streamParam(params.getAll('stream'), defaultStream);

@@ -20,6 +20,7 @@ import { StreamsPanel } from './StreamsPanel';
 import { ThemeControls } from './ThemeControls';
 import { Tour } from './Tour';
 import { TimelineChart } from './TimelineChart';
+import { UpdatePrompt } from './offline/UpdatePrompt';
 import { UserViews } from './UserViews';
 
 /** Why the pipeline stopped, from its newest error message: a page that just stops moving says nothing. */
@@ -110,6 +111,7 @@ export function App() {
           <FileDrop />
         </div>
       </header>
+      <UpdatePrompt />
       <ImportPanel />
       <StatusBar dataset={dataset} />
       {phase === 'starting' && <p className="muted">Starting the batch engine and opening the log…</p>}

@@ -3,6 +3,7 @@
  * are the stream's; log size, watermark, lag and a stream's losses are the selected dataset's.
  */
 import { fmtClock, fmtDuration, fmtInt, fmtNumber } from './format';
+import { useStreamOffline } from './offline/streamOffline';
 import { useNow, usePipelineSnapshot } from './PipelineContext';
 import { useDatasetStatus } from './selectedDataset';
 import { useServerStats } from './serverStats';
@@ -37,6 +38,7 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
   const speed = s.speed?.datasets;
   const oldest = (dataset !== null && speed && Object.hasOwn(speed, dataset) ? speed[dataset]?.oldestAppendedAt : null) ?? null;
   const connection = ing?.connection ?? 'idle';
+  const offline = useStreamOffline(connection);
   const stream = dataset !== null && ing && Object.hasOwn(ing.streams, dataset) ? ing.streams[dataset] : undefined;
   // Poll only while connected: a server known to be down would just fill the console with refused requests.
   const streams = useServerStats(connection === 'open').data;
@@ -47,10 +49,13 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
     <div className="status-bar" data-testid="status-bar">
       <div className="stat">
         <span className="stat-label">Source</span>
-        <span className="stat-value">
-          <span className={`dot dot-${connection}`} />
-          <span data-testid="status-connection" data-value={connection}>
-            {CONNECTION_LABEL[connection]}
+        <span
+          className="stat-value"
+          title={offline ? 'The stream server cannot be reached. Everything in this browser works; the stream resumes where the log ends when the server is back.' : undefined}
+        >
+          <span className={`dot dot-${offline ? 'offline' : connection}`} />
+          <span data-testid="status-connection" data-value={connection} data-offline={offline}>
+            {offline ? 'offline' : CONNECTION_LABEL[connection]}
           </span>
         </span>
       </div>

@@ -1,0 +1,22 @@
+/**
+ * Whether the stream is offline, for the status bar. While the server cannot be reached the socket
+ * goes backoff -> connecting -> backoff ... every few seconds; naming each step ("connecting…") made
+ * the status flicker and never said the plain fact: the app is offline and works from its own log.
+ */
+import { useRef } from 'react';
+import type { ConnectionState as Connection } from '../../ingest/worker/protocol';
+
+/** Offline from a failed attempt until the socket opens (or is stopped on purpose); a retry keeps it offline. */
+export function stillOffline(wasOffline: boolean, connection: Connection): boolean {
+  if (connection === 'backoff') return true;
+  if (connection === 'connecting') return wasOffline;
+  return false;
+}
+
+/** `stillOffline` over the connection states a component has seen. */
+export function useStreamOffline(connection: Connection): boolean {
+  const offline = useRef(false);
+  // Idempotent for the same input, so a render React repeats or drops cannot skew it.
+  offline.current = stillOffline(offline.current, connection);
+  return offline.current;
+}
