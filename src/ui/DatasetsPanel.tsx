@@ -10,6 +10,7 @@ import { usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { ControlError } from './ControlError';
 import { ExportButtons } from './export/ExportButtons';
 import { runControl } from './runControl';
+import { StorageSummary } from './StorageSummary';
 
 const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -129,6 +130,7 @@ export function DatasetsPanel() {
       <div className="card-head">
         <h2>Datasets</h2>
       </div>
+      <StorageSummary datasetBytes={ids.reduce((n, id) => n + (datasets[id]!.bytes ?? 0), 0)} />
       {ids.length === 0 ? (
         <p className="muted">No datasets yet: the live stream creates one, and every file you drop on the page becomes one.</p>
       ) : (
