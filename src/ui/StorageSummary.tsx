@@ -3,6 +3,7 @@
  * use, whether the browser promised to keep it, a button to ask, and a warning before it runs out.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { askToKeep, storageState, storageWarning } from '../log/storage';
 import { ControlError } from './ControlError';
 import { fmtBytes } from './format';
@@ -12,6 +13,7 @@ const KEY = ['storage'];
 
 export function StorageSummary({ datasetBytes }: { datasetBytes: number }) {
   const client = useQueryClient();
+  const [refused, setRefused] = useState(false);
   // Often enough to see a big import or a growing stream, rarely enough to cost nothing.
   const q = useQuery({ queryKey: KEY, queryFn: () => storageState(), refetchInterval: 10_000 });
   const s = q.data;
@@ -20,12 +22,8 @@ export function StorageSummary({ datasetBytes }: { datasetBytes: number }) {
   const share = s.usage !== null && s.quota ? (s.usage / s.quota) * 100 : null;
   const ask = () =>
     runControl('storage-keep', 'Asking the browser to keep the data', async () => {
-      const granted = await askToKeep();
+      setRefused(!(await askToKeep()));
       await client.invalidateQueries({ queryKey: KEY });
-      if (!granted)
-        throw new Error(
-          'the browser did not grant it (browsers grant it to sites people use often or install); your data stays, but the browser may clear it when the disk runs short, so export what you cannot lose',
-        );
     });
   return (
     <div className="storage" data-testid="storage-summary" data-usage={s.usage ?? ''} data-quota={s.quota ?? ''} data-persisted={String(s.persisted)}>
@@ -49,6 +47,11 @@ export function StorageSummary({ datasetBytes }: { datasetBytes: number }) {
           </>
         )}
       </p>
+      {refused && s.persisted !== true && (
+        <p className="muted" data-testid="storage-refused">
+          The browser did not grant it: browsers grant it to sites people use often or install. Your data stays; export what you cannot lose.
+        </p>
+      )}
       <ControlError control="storage-keep" />
       {warning && (
         <p className="warn-text" role="alert" data-testid="storage-warning">
