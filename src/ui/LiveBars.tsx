@@ -59,7 +59,13 @@ function useWidth(): [RefObject<HTMLDivElement | null>, number] {
     setWidth(el.clientWidth);
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));
     ro.observe(el);
-    return () => ro.disconnect();
+    // Presentation mode zooms the page; a zoom changes the width in CSS pixels without a resize being observed.
+    const mo = new MutationObserver(() => setWidth(el.clientWidth));
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-present'] });
+    return () => {
+      ro.disconnect();
+      mo.disconnect();
+    };
   }, []);
   return [ref, width];
 }
