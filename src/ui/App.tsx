@@ -20,6 +20,7 @@ import { StreamsPanel } from './StreamsPanel';
 import { ThemeControls } from './ThemeControls';
 import { Tour } from './Tour';
 import { TimelineChart } from './TimelineChart';
+import { OfflineBanner } from './offline/OfflineBanner';
 import { UpdatePrompt } from './offline/UpdatePrompt';
 import { UserViews } from './UserViews';
 
@@ -114,6 +115,7 @@ export function App() {
       <UpdatePrompt />
       <ImportPanel />
       <StatusBar dataset={dataset} />
+      <OfflineBanner />
       {phase === 'starting' && <p className="muted">Starting the batch engine and opening the log…</p>}
       {phase === 'failed' && <PipelineFailed />}
       <ControlError control="start" />

@@ -38,7 +38,7 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
   const speed = s.speed?.datasets;
   const oldest = (dataset !== null && speed && Object.hasOwn(speed, dataset) ? speed[dataset]?.oldestAppendedAt : null) ?? null;
   const connection = ing?.connection ?? 'idle';
-  const offline = useStreamOffline(connection);
+  const offline = useStreamOffline(connection) !== null;
   const stream = dataset !== null && ing && Object.hasOwn(ing.streams, dataset) ? ing.streams[dataset] : undefined;
   // Poll only while connected: a server known to be down would just fill the console with refused requests.
   const streams = useServerStats(connection === 'open').data;

@@ -13,10 +13,11 @@ export function stillOffline(wasOffline: boolean, connection: Connection): boole
   return false;
 }
 
-/** `stillOffline` over the connection states a component has seen. */
-export function useStreamOffline(connection: Connection): boolean {
-  const offline = useRef(false);
+/** Since when the stream has been offline (ms since the epoch), or null: `stillOffline` over the states a component has seen. */
+export function useStreamOffline(connection: Connection): number | null {
+  const since = useRef<number | null>(null);
   // Idempotent for the same input, so a render React repeats or drops cannot skew it.
-  offline.current = stillOffline(offline.current, connection);
-  return offline.current;
+  if (!stillOffline(since.current !== null, connection)) since.current = null;
+  else since.current ??= Date.now();
+  return since.current;
 }
