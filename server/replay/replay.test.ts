@@ -116,9 +116,8 @@ describe('replay', () => {
     const { run, error, posts } = await replay(s, dir.write('p.csv', `n\n${rows.join('\n')}\n`), { rate: 1000 });
     expect(error).toBeNull();
     expect(posts.map((p) => p.length)).toEqual([100, 100, 100]);
-    // Batches go at 0, 100 and 200 ms; a busy machine may add some.
+    // Batches go at 0, 100 and 200 ms at the earliest (a busy machine may add any amount: no upper bound).
     expect(run.elapsedMs).toBeGreaterThanOrEqual(190);
-    expect(run.elapsedMs).toBeLessThan(2000);
   });
 
   it('loops with --shift: each pass starts now again; --limit ends it', async () => {
