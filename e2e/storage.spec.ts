@@ -13,7 +13,7 @@ test('storage: use and quota as the browser says, and asking to keep the data, b
   const estimate = await page.evaluate(() => navigator.storage.estimate());
   expect(Number(await summary.getAttribute('data-quota'))).toBe(estimate.quota);
   expect(Number(await summary.getAttribute('data-usage'))).toBeGreaterThan(0);
-  await expect(summary).toContainText('of the');
+  await expect(summary).toContainText('it allows this site');
   // Headless Chromium does not grant persistence: the page says so in plain words, and that the data stays.
   await expect(summary).toHaveAttribute('data-persisted', 'false');
   await page.getByTestId('storage-keep').focus();

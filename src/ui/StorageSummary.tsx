@@ -31,7 +31,8 @@ export function StorageSummary({ datasetBytes }: { datasetBytes: number }) {
         Datasets take <strong data-testid="storage-datasets">{fmtBytes(datasetBytes)}</strong> in the log.{' '}
         {s.usage !== null && s.quota !== null ? (
           <>
-            This site uses {fmtBytes(s.usage)} of the {fmtBytes(s.quota)} the browser allows it ({share !== null && share < 0.1 ? 'under 0.1' : share?.toFixed(1)} %), app files included.{' '}
+            The browser counts {fmtBytes(s.usage)} used of the {fmtBytes(s.quota)} it allows this site ({share !== null && share < 0.1 ? 'under 0.1' : share?.toFixed(1)} %; its count, of stored and
+            compressed bytes with app files, lags behind).{' '}
           </>
         ) : (
           'The browser does not say how much room is left. '

@@ -5,7 +5,7 @@
  * transitions; none under prefers-reduced-motion).
  */
 import { memo, useMemo } from 'react';
-import type { BucketFormat, MeasureFormat } from './format';
+import { type BucketFormat, fmtInt, type MeasureFormat } from './format';
 import { LiveBars } from './LiveBars';
 import { PartsTooltip } from './PartsTooltip';
 import type { TimeRange } from './timelineRange';
@@ -17,6 +17,7 @@ export type Bucket = { t: number; batch: number; speed: number; merged: number }
 export const TimelineBars = memo(function TimelineBars({
   data,
   shadedFrom,
+  w,
   times,
   values,
   selection,
@@ -26,6 +27,8 @@ export const TimelineBars = memo(function TimelineBars({
 }: {
   data: Bucket[];
   shadedFrom: number | null;
+  /** The batch watermark, named on the boundary line. */
+  w: number;
   times: BucketFormat;
   values: MeasureFormat;
   selection: TimeRange | null;
@@ -64,7 +67,7 @@ export const TimelineBars = memo(function TimelineBars({
       categoryText={(d) => times.tick(d.t)}
       tickEvery={Math.ceil(data.length / 7)}
       valueTick={values.tick}
-      boundary={from < 0 ? null : { from, label: 'batch | speed', shade: true }}
+      boundary={from < 0 || shadedFrom === null ? null : { from, label: `batch ≤ W ${fmtInt(w)} | speed from ${times.tick(shadedFrom)}`, shade: true }}
       highlight={highlight}
       press={press}
       tooltip={(d) => <PartsTooltip active label={d.t} payload={[{ payload: d }]} values={values} labelText={times.label} />}

@@ -185,7 +185,7 @@ function Timeline({ def }: { def: ViewDef }) {
         onKeyDown={onKey}
         onBlur={() => setCursor(null)}
       >
-        <TimelineBars data={data} shadedFrom={shadedFrom} times={times} values={values} selection={selection} onDown={mouse.onDown} onMove={mouse.onMove} onUp={mouse.onUp} />
+        <TimelineBars data={data} shadedFrom={shadedFrom} w={view?.w ?? 0} times={times} values={values} selection={selection} onDown={mouse.onDown} onMove={mouse.onMove} onUp={mouse.onUp} />
       </div>
     </div>
   );
