@@ -83,7 +83,7 @@ export interface PipelineRun {
  */
 export async function pipelineRun(browser: Browser, distDir: string, events: number, isolation = true): Promise<PipelineRun> {
   const server = await createServer({ staticDir: distDir, rate: 0, paused: true, replayBuffer: events + 100_000, diagnostics: true, isolation });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.addInitScript(LONGEST_TASK_MONITOR);
@@ -158,7 +158,7 @@ export async function pipelineRun(browser: Browser, distDir: string, events: num
  */
 export async function freshnessRun(browser: Browser, distDir: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; samples: number; longestTaskMs: number }> {
   const server = await createServer({ staticDir: distDir, rate, paused: true, diagnostics: true, tickMs: 20 });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.addInitScript(LONGEST_TASK_MONITOR);

@@ -80,7 +80,7 @@ const LONG_TASKS = `
 /** A 1,000,000-row, 4-column result: streamed in, then scrolled to its end and back. */
 export async function consoleScrollRun(browser: Browser, distDir: string): Promise<ScrollRun> {
   const server = await createServer({ staticDir: distDir, rate: 0, paused: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}/?stream=off&db=bench-console-${Date.now()}#sql`);

@@ -49,7 +49,7 @@ const dataValue = async (page: Page, selector: string, attr = 'data-value'): Pro
 
 export async function fileRun(browser: Browser, distDir: string, file: BenchFile): Promise<FileRun> {
   const server = await createServer({ staticDir: distDir, rate: 0, paused: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}/?stream=off&db=bench-file-${Date.now()}`);

@@ -84,7 +84,7 @@ async function center(page: Page, selector: string, index: number): Promise<{ x:
 
 export async function interactionRun(browser: Browser, distDir: string, events: number, gestures: number): Promise<InteractionRun> {
   const server = await createServer({ staticDir: distDir, rate: 0, paused: true, replayBuffer: events + 100_000, diagnostics: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.addInitScript(KEY_MONITOR);

@@ -26,7 +26,7 @@ type Micro = {
 
 export async function microRuns(browser: Browser, opts: { quick: boolean; runs: number; log: (s: string) => void }): Promise<Record<string, Metric>> {
   const server = await createServer({ staticDir: 'dist-bench', rate: 0, paused: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}/index.html`);

@@ -37,7 +37,7 @@ const rowsIn = (page: Page, ids: string[]) =>
  */
 export async function fourStreamsRun(browser: Browser, distDir: string, perStream: number): Promise<{ eventsPerS: number }> {
   const server = await createServer({ staticDir: distDir, demo: false, replayBuffer: perStream + 1000 });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     const ids = [0, 1, 2, 3].map((k) => `s${k}`);
@@ -69,7 +69,7 @@ export async function fourStreamsRun(browser: Browser, distDir: string, perStrea
  */
 export async function postFreshnessRun(browser: Browser, distDir: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; samples: number }> {
   const server = await createServer({ staticDir: distDir, demo: false });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await put(server.url, 'live', SCHEMA(0));
