@@ -3,9 +3,9 @@
  * watermark it is relative to, and the last reconciliation of a hand-over.
  */
 import { ViewExport } from './export/ViewExport';
-import { memo, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { DatasetSchema } from '../protocol/schema';
-import type { MergedRow, MergedView } from '../serving/mergeView';
+import type { MergedView } from '../serving/mergeView';
 import type { Handover } from '../serving/Pipeline';
 import { typeOf } from '../views/fieldSql';
 import { MEASURES } from '../views/measures';
@@ -19,11 +19,12 @@ import { PartsTooltip } from './PartsTooltip';
 import { runControl } from './runControl';
 import { useDatasetStatus } from './selectedDataset';
 import { useStaggered } from './useStaggered';
+import { Table } from './ViewTable';
 import { viewText } from './viewText';
 import { useBaseView } from './dashboardViews';
 
 /** How a view's keys and measures read, from its dataset's schema and origin. */
-interface ViewFormats {
+export interface ViewFormats {
   /** Per key column (the bucket first, when there is one). */
   keys: ((k: KeyValue) => string)[];
   measures: MeasureFormat[];
@@ -97,77 +98,6 @@ function Chart({ merged: live, offsetMs, formats }: { merged: MergedView; offset
     [data, from, times, values],
   );
 }
-
-/** Rows drawn per table; a view can have tens of thousands of groups, a page cannot draw them all live. */
-const MAX_ROWS = 200;
-
-function Table({ view, merged: live, offsetMs, formats }: { view: ViewDef; merged: MergedView; offsetMs: number; formats: ViewFormats }) {
-  return <TableRows view={view} merged={useStaggered(live, offsetMs, usePipelineSnapshot().batch.running, undefined, live.id)} formats={formats} />;
-}
-
-const sameValues = (a: readonly (number | null)[] | null, b: readonly (number | null)[] | null) => a === b || (a !== null && b !== null && a.length === b.length && a.every((v, i) => v === b[i]));
-
-/**
- * One row, rendered again only when its figures change: every merge makes new row objects, but
- * between two snapshots most rows (all batch, or untouched by the new events) hold the same
- * values, and rendering 200 rows on every redraw was the longest main-thread task left.
- */
-const Row = memo(
-  function Row({ rowKey, row, formats }: { rowKey: string; row: MergedRow; formats: ViewFormats }) {
-    const text = (i: number, v: number | null | undefined) => (formats.measures[i] ?? measureFormat('avg', undefined)).text(v);
-    return (
-      <tr data-testid="view-row" data-key={rowKey} className={row.speed ? 'has-speed' : ''}>
-        {row.key.map((k, i) => (
-          <td key={i}>{formats.keys[i]?.(k) ?? keyText(undefined, k)}</td>
-        ))}
-        {row.merged.map((v, i) => (
-          <td key={i} className="num" data-value={v ?? ''} title={`batch ${text(i, row.batch?.[i])} + speed ${text(i, row.speed?.[i])}`}>
-            {text(i, v)}
-            {row.speed && <span className="part speed small"> ({text(i, row.speed[i])} live)</span>}
-          </td>
-        ))}
-      </tr>
-    );
-  },
-  (a, b) => a.rowKey === b.rowKey && a.formats === b.formats && sameValues(a.row.merged, b.row.merged) && sameValues(a.row.speed, b.row.speed) && sameValues(a.row.batch, b.row.batch),
-);
-
-/** The rows themselves, redrawn only when the (staggered) view changes. data-value holds the raw value. */
-const TableRows = memo(function TableRows({ view, merged, formats }: { view: ViewDef; merged: MergedView; formats: ViewFormats }) {
-  const bucketed = view.bucketMs !== null;
-  // Time-bucketed tables show the newest buckets, others the first keys.
-  const rows = merged.rows.length <= MAX_ROWS ? merged.rows : bucketed ? merged.rows.slice(-MAX_ROWS) : merged.rows.slice(0, MAX_ROWS);
-  return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {merged.keyNames.map((k, i) => (
-              <th key={i}>{k}</th>
-            ))}
-            {merged.measureLabels.map((m, i) => (
-              <th key={i} className="num">
-                {m}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const key = JSON.stringify(r.key);
-            return <Row key={key} rowKey={key} row={r} formats={formats} />;
-          })}
-        </tbody>
-      </table>
-      {merged.rows.length === 0 && <p className="muted">No events match yet.</p>}
-      {merged.rows.length > rows.length && (
-        <p className="muted small">
-          showing {rows.length} of {fmtInt(merged.rows.length)} rows ({bucketed ? 'the newest buckets' : 'the first keys'})
-        </p>
-      )}
-    </div>
-  );
-});
 
 export function ViewCard({
   view,
