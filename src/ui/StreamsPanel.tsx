@@ -100,7 +100,11 @@ export function StreamsPanel() {
       </div>
       {offered.length + gone.length === 0 ? (
         <p className="muted">
-          {ing.connection === 'open' ? 'The server offers no stream yet: declare one with PUT /api/streams/<id> (see the README).' : 'Waiting for the server to say which streams it offers…'}
+          {ing.connection === 'open'
+            ? 'The server offers no stream yet: declare one with PUT /api/streams/<id> (see the README).'
+            : ing.connection === 'backoff'
+              ? 'Offline: the stream server cannot be reached. Every dataset here works from this browser’s own log; the streams resume where the log ends when the server is back.'
+              : 'Waiting for the server to say which streams it offers…'}
         </p>
       ) : (
         <div className="table-wrap">

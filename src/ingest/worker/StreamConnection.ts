@@ -122,7 +122,8 @@ export class StreamConnection {
     if (this.state === 'stopped') return;
     const delay = backoffDelay(this.attempt++);
     this.reconnects++;
-    this.setState('backoff', `${reason}; retrying in ${delay} ms`);
+    // The same words at each retry (not its delay), so the message list folds the repeats into one line.
+    this.setState('backoff', `${reason}; retrying every few seconds until the server answers`);
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
