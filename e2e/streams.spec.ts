@@ -179,7 +179,8 @@ test.describe('a broker upstream (NATS JetStream)', () => {
   // `nats` is read when a server starts, after beforeAll.
   const brokerServer = { demo: false, streams: [{ id: 'orders', schema: ORDERS, timeZone: 'UTC' }], broker: (id: string) => new JetStreamSource({ servers: nats.url, ...jetStreamNames(id) }) };
   test.use({ serverOptions: brokerServer });
-  test.use({ expectedConsoleErrors: [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/] });
+  // The [value, options] form: a bare list of two RegExps reads as a value and its options (a RegExp is an object).
+  test.use({ expectedConsoleErrors: [[/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/], { scope: 'test' }] });
 
   test('the broker killed and restarted mid-stream, then the server restarted: exact counts', async ({ page, server }) => {
     let url = server.url;
