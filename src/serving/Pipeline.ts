@@ -302,7 +302,7 @@ export class Pipeline {
 
   /**
    * Teaching: throws the batch store away and recomputes it from the log alone, through the same
-   * schedule as any recompute (batch can fix anything: the log is the only truth).
+   * schedule as every other recompute (batch can fix anything: the log is the only truth).
    */
   rebuildBatch(): Promise<RecomputeResult> {
     this.rebuildNext = true;

@@ -73,7 +73,7 @@ export class ServedViews {
 
   /**
    * The twins served from cubes (crossFilter.ts): each cube's batch and speed tallies projected
-   * onto the twin's key and merged as any view. The batch projection is kept across snapshots; the
+   * onto the twin's key and merged like every other view. The batch projection is kept across snapshots; the
    * speed tally, small, is projected each time. Same consistency rule as `merge`.
    */
   mergeProjected(plans: readonly CrossPlan[], speed: SpeedSnapshot | null, previous: Readonly<Record<string, MergedView>>): Record<string, MergedView> {

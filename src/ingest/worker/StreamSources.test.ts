@@ -76,7 +76,7 @@ describe('StreamSources', () => {
     expect(s.advance('shop', 3)).toEqual({ durableOffset: 7, gapEvents: 2, rejectedEvents: 1 });
   });
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('a stream named %s works as any other', (name) => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('a stream named %s works like every other', (name) => {
     const s = new StreamSources();
     expect(s.of(name)).toEqual({ durableOffset: 0, gapEvents: 0, rejectedEvents: 0 });
     expect(s.subscribing(name, undefined, 7)).toBe(7);
