@@ -288,10 +288,15 @@ export class EventLog {
       }
       if (run.length < minRun) return 0;
       run.reverse();
-      const parts = run.map((s) => decodeSegment(ds.schema, s.bytes).batch);
-      const merged = concatBatches(ds.schema, parts);
+      const decoded = run.map((s) => decodeSegment(ds.schema, s.bytes));
+      const merged = concatBatches(
+        ds.schema,
+        decoded.map((d) => d.batch),
+      );
       const first = run[0]!;
       const last = run[run.length - 1]!;
+      // Retention by event time may have left holes in older seqs: then each seq is written out.
+      const dense = total === last.lastSeq - first.firstSeq + 1;
       const segment: SegmentRecord = {
         datasetId,
         firstSeq: first.firstSeq,
@@ -300,7 +305,7 @@ export class EventLog {
         minTs: Math.min(...run.map((s) => s.minTs)),
         maxTs: Math.max(...run.map((s) => s.maxTs)),
         appendedAt: last.appendedAt,
-        bytes: encodeSegment(ds.schema, merged, first.firstSeq),
+        bytes: encodeSegment(ds.schema, merged, dense ? first.firstSeq : decoded.flatMap((d) => d.seq)),
       };
       await this.db.segments.bulkDelete(run.map((s) => [datasetId, s.firstSeq] as [string, number]));
       await this.db.segments.add(segment);

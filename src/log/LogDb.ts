@@ -1,5 +1,6 @@
 import Dexie, { type Table } from 'dexie';
 import type { DatasetSchema, FieldType } from '../protocol/schema';
+import type { RetentionState } from './retention';
 
 /** One dataset: a named, append-only log with a schema. */
 export interface DatasetRecord {
@@ -7,7 +8,7 @@ export interface DatasetRecord {
   name: string;
   schema: DatasetSchema;
   createdAt: number;
-  /** Last assigned seq; 0 while empty. Seqs are dense: 1..highWater. */
+  /** Last assigned seq; 0 while empty. Seqs are given 1..highWater and never reused; retention may leave holes (retention.ts). */
   highWater: number;
   segmentCount: number;
   minTs: number | null;
@@ -28,6 +29,8 @@ export interface DatasetRecord {
   bytes?: number;
   /** An import being staged past `highWater`: its segments are invisible until commit moves the mark. */
   pendingImport?: PendingImport;
+  /** Its retention policy and the runs that applied it; absent: keep everything. */
+  retention?: RetentionState;
 }
 
 export interface ImportedFile {
@@ -150,6 +153,8 @@ export class LogDb extends Dexie {
           });
       });
     this.version(5).stores({ queryHistory: '++id, at', savedQueries: 'name' });
+    // Retention by event time finds the segments holding old events, and the new time range, without reading the others.
+    this.version(6).stores({ segments: '[datasetId+firstSeq], [datasetId+lastSeq], [datasetId+minTs], [datasetId+maxTs]' });
   }
 }
 

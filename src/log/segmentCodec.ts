@@ -144,15 +144,48 @@ function fieldVector(type: FieldType, col: Column, dictionaryId: number): Vector
 }
 
 /** Encodes events `firstSeq..firstSeq+count-1` of one schema as Arrow IPC stream bytes. */
-export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, firstSeq: number): Uint8Array {
+/**
+ * `seqs` is the first seq of a dense run, or each event's seq: after a retention run by event time
+ * a segment may hold seqs with holes (seqs are never reused, so they stay what they were).
+ */
+export function encodeSegment(schema: DatasetSchema, batch: ColumnBatch, seqs: number | readonly number[]): Uint8Array {
   // No prototype: a field named `__proto__` would otherwise set it and vanish from the table.
   const vectors = Object.create(null) as Record<string, Vector>;
-  vectors.seq = makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seqColumn(firstSeq, batch.count) }));
+  const seqData = typeof seqs === 'number' ? seqColumn(seqs, batch.count) : int64Words(batch.count, (i) => seqs[i]!);
+  vectors.seq = makeVector(makeData({ type: new Int64(), length: batch.count, nullCount: 0, data: seqData }));
   vectors.ts = makeVector(makeData({ type: new Float64(), length: batch.count, nullCount: 0, data: new Float64Array(batch.ts) }));
   schema.fields.forEach((f, i) => {
     vectors[f.name] = fieldVector(f.type, columnOf(batch, f.name) ?? new Array(batch.count).fill(null), i);
   });
   return tableToIPC(new Table(vectors), 'stream');
+}
+
+/** A segment whose seqs are `firstSeq..lastSeq` without a hole: positions follow from seqs by arithmetic. */
+export function isDense(seg: { firstSeq: number; lastSeq: number; count: number }): boolean {
+  return seg.count === seg.lastSeq - seg.firstSeq + 1;
+}
+
+/**
+ * The rows `[from, to)` of a segment whose seqs are in `(afterSeq, uptoSeq]`. `seqAt` reads a row's
+ * seq; it is called only for a segment with holes (binary search), never for a dense one.
+ */
+export function rowsBetween(seg: { firstSeq: number; lastSeq: number; count: number }, seqAt: (row: number) => number, afterSeq: number, uptoSeq: number): [number, number] {
+  if (isDense(seg)) {
+    const from = Math.min(seg.count, Math.max(0, afterSeq + 1 - seg.firstSeq));
+    return [from, Math.max(from, Math.min(seg.count, uptoSeq - seg.firstSeq + 1))];
+  }
+  const firstAbove = (seq: number): number => {
+    let lo = 0;
+    let hi = seg.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqAt(mid) > seq) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const from = firstAbove(afterSeq);
+  return [from, Math.max(from, firstAbove(uptoSeq))];
 }
 
 /** The seqs `firstSeq..firstSeq+count-1` as Int64. */

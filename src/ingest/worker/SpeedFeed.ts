@@ -4,7 +4,7 @@
  * catch-up, or a hand-over that split a compacted segment).
  */
 import type { EventLog } from '../../log/EventLog';
-import { decodeSegment } from '../../log/segmentCodec';
+import { decodeSegment, isDense, rowsBetween } from '../../log/segmentCodec';
 import { newColumns, sliceBatch, type DatasetSchema } from '../../protocol/schema';
 import { SpeedLayer } from '../../speed/SpeedLayer';
 import { compileView, type CompiledView, type Tally } from '../../views/compileView';
@@ -79,10 +79,13 @@ export class SpeedFeed {
     let n = 0;
     for (const seg of await this.log().segmentsOverlapping(datasetId, from, Number.MAX_SAFE_INTEGER)) {
       // No view of the dataset: its chunk bounds are all the speed layer keeps, nothing to decode.
-      const batch = this.speed.hasViews(datasetId) ? decodeSegment(schema, seg.bytes, used).batch : { count: seg.count, ts: [], columns: newColumns() };
-      const skip = Math.max(0, from + 1 - seg.firstSeq);
+      const decoded = this.speed.hasViews(datasetId) || !isDense(seg) ? decodeSegment(schema, seg.bytes, used) : null;
+      const batch = decoded?.batch ?? { count: seg.count, ts: [], columns: newColumns() };
+      const [skip] = rowsBetween(seg, (i) => decoded!.seq[i]!, from, Number.MAX_SAFE_INTEGER);
       if (skip >= batch.count) continue;
-      this.speed.add(datasetId, seg.firstSeq + skip, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
+      // Only retention leaves holes, and only at or below a W the speed layer is past: the tail is dense.
+      const first = decoded ? decoded.seq[skip]! : seg.firstSeq + skip;
+      this.speed.add(datasetId, first, skip === 0 ? batch : sliceBatch(batch, skip, batch.count), seg.appendedAt);
       n += batch.count - skip;
     }
     return n;
@@ -99,19 +102,19 @@ export class SpeedFeed {
     const tallies: Record<string, Tally> = {};
     for (const c of compiled) tallies[c.view.id] = new Map();
     let done = 0;
+    let events = 0;
     for await (const page of this.log().segmentPages(datasetId, upto)) {
       for (const seg of page) {
         // Compaction between pages may merge across what is done, or reach past `upto`: each event once.
         if (seg.lastSeq <= done || seg.firstSeq > upto) continue;
-        const whole = decodeSegment(schema, seg.bytes, used).batch;
-        const from = Math.max(0, done + 1 - seg.firstSeq);
-        const to = Math.min(seg.lastSeq, upto) - seg.firstSeq + 1;
+        const { batch: whole, seq } = decodeSegment(schema, seg.bytes, used);
+        const [from, to] = rowsBetween(seg, (i) => seq[i]!, done, upto);
         const batch = from === 0 && to === whole.count ? whole : sliceBatch(whole, from, to);
         for (const c of compiled) c.add(tallies[c.view.id]!, batch);
+        events += to - from;
         done = Math.min(seg.lastSeq, upto);
       }
     }
-    const events = done;
     return { tallies, events };
   }
 
@@ -124,8 +127,8 @@ export class SpeedFeed {
     let atOrBefore = 0;
     let after = 0;
     for (const seg of await this.log().segmentsOverlapping(datasetId, w, Number.MAX_SAFE_INTEGER)) {
-      const { batch } = decodeSegment(schema, seg.bytes, new Set());
-      for (let i = Math.max(0, w + 1 - seg.firstSeq); i < batch.count; i++) {
+      const { batch, seq } = decodeSegment(schema, seg.bytes, new Set());
+      for (let i = rowsBetween(seg, (r) => seq[r]!, w, Number.MAX_SAFE_INTEGER)[0]; i < batch.count; i++) {
         if (batch.ts[i]! <= boundary) atOrBefore++;
         else after++;
       }
