@@ -16,6 +16,7 @@ import { recoverImports } from '../../log/fileImport';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
 import { ExportJobs } from '../export/ExportJobs';
+import { BackupJobs } from '../backup/BackupJobs';
 import { batchTimeSplit } from './timeSplit';
 import type { TransferList } from '../../protocol/rpc';
 
@@ -45,6 +46,12 @@ export class BatchDispatcher {
   readonly exports = new ExportJobs(
     () => this.log!,
     (exportId, done, total) => this.emit({ type: 'export-progress', exportId, done, total }),
+  );
+  /** Workspace backups and restores; a restore holds an import lock, so a tab closed midway is rolled back at the next start. */
+  readonly backups = new BackupJobs(
+    () => this.log!,
+    (jobId, progress) => this.emit({ type: 'backup-progress', jobId, progress }),
+    (dataset, highWater) => this.channel?.announce({ dataset, highWater }),
   );
   /** The SQL console: dataset views in the engine, and the person's queries on a connection of their own. */
   private readonly console = new ConsoleRunner(
@@ -82,6 +89,12 @@ export class BatchDispatcher {
 
   cancelImport({ importId }: Req<'cancelImport'>): boolean {
     return this.importer.cancel(importId);
+  }
+
+  async restoreWorkspace(req: Req<'restoreWorkspace'>): Promise<Res<'restoreWorkspace'>> {
+    const r = await holdImportLock(req.jobId, () => this.backups.restore(req));
+    if (this.engine) await this.serially(() => this.refreshConsole());
+    return r;
   }
 
   async renameDataset({ datasetId, name }: Req<'renameDataset'>): Promise<null> {

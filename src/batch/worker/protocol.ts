@@ -5,6 +5,8 @@ import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import type { QueryResult } from '../BatchEngine';
 import type { ConsoleBatch, ConsoleResult, ConsoleSchema } from '../console/consoleTypes';
+import type { RestoreResult } from '../backup/restoreBackup';
+import type { BackupProgress, BackupResult } from '../backup/writeBackup';
 import type { ExportFormat, ExportResult } from '../export/exportData';
 import type { ViewColumn } from '../export/viewColumns';
 import type { NamedBlob } from '../files/types';
@@ -75,10 +77,16 @@ export type BatchMethods = {
   exportArrow: { req: { ipc: Uint8Array[]; format: ExportFormat }; res: ExportResult };
   /** A view's merged rows as a file. */
   exportColumns: { req: { columns: ViewColumn[]; format: ExportFormat }; res: ExportResult };
+  /** The whole workspace as one backup file (progress comes as `backup-progress` events). */
+  backupWorkspace: { req: { jobId: string }; res: BackupResult };
+  /** A backup file into an empty workspace, all or nothing (progress as `backup-progress`). */
+  restoreWorkspace: { req: { jobId: string; file: Blob }; res: RestoreResult };
+  cancelBackup: { req: { jobId: string }; res: boolean };
 };
 
 export type BatchEvent =
   | { type: 'log'; message: string }
   | { type: 'import-progress'; progress: ImportProgress }
   | { type: 'console-batch'; batch: ConsoleBatch }
-  | { type: 'export-progress'; exportId: string; done: number; total: number };
+  | { type: 'export-progress'; exportId: string; done: number; total: number }
+  | { type: 'backup-progress'; jobId: string; progress: BackupProgress };

@@ -30,6 +30,9 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     cancelExport: (d) => dispatcher.exports.cancel(d),
     exportArrow: (d) => dispatcher.exports.arrow(d),
     exportColumns: (d) => dispatcher.exports.columns(d),
+    backupWorkspace: (d) => dispatcher.backups.backup(d),
+    restoreWorkspace: (d) => dispatcher.restoreWorkspace(d),
+    cancelBackup: (d) => dispatcher.backups.cancel(d),
   });
   return dispatcher;
 }
