@@ -69,7 +69,7 @@ export function retentionSql(run: Pick<RetentionRun, 'upToSeq' | 'beforeTs'>): s
  * Events the log holds. Seqs are never reused, so after retention `highWater` is the last seq
  * given, not the count.
  */
-export function eventsHeld(ds: Pick<DatasetRecord, 'highWater' | 'retention'>): number {
+export function eventsHeld(ds: { highWater: number; retention?: { removed: number } | null }): number {
   return ds.highWater - (ds.retention?.removed ?? 0);
 }
 

@@ -8,6 +8,7 @@ import type { BatchClient } from '../batch/BatchClient';
 import type { NamedBlob } from '../batch/files/types';
 import type { FilePreview, ImportPlan, ImportProgress, ImportResult } from '../batch/import/importTypes';
 import type { BatchEvent } from '../batch/worker/protocol';
+import type { RetentionPolicy } from '../log/retention';
 import { generateViews } from '../views/generatedViews';
 import type { ViewDef } from '../views/ViewDef';
 
@@ -59,6 +60,12 @@ export class FileImports {
 
   async rename(datasetId: string, name: string): Promise<void> {
     await this.host.batch().call('renameDataset', { datasetId, name });
+  }
+
+  /** Sets a dataset's retention policy; the recompute it starts applies it (in the tab that writes the log). */
+  async setRetention(datasetId: string, policy: RetentionPolicy): Promise<void> {
+    await this.host.batch().call('setRetention', { datasetId, policy });
+    await this.host.recomputeNow();
   }
 
   async remove(datasetId: string): Promise<void> {

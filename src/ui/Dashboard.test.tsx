@@ -41,6 +41,7 @@ const status = (name: string, origin: DatasetStatus['origin'], schema: DatasetSc
   minTs: null,
   maxTs: null,
   importing: false,
+  retention: null,
   schema,
 });
 

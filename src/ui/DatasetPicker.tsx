@@ -2,6 +2,7 @@
 import { fmtInt } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useUiStore } from './uiStore';
+import { eventsHeld } from '../log/retention';
 
 export function DatasetPicker({ dataset }: { dataset: string | null }) {
   const datasets = Object.entries(usePipelineSnapshot().ingest?.datasets ?? {}).sort(([, a], [, b]) => a.createdAt - b.createdAt);
@@ -14,7 +15,7 @@ export function DatasetPicker({ dataset }: { dataset: string | null }) {
         {datasets.length === 0 && <option value="">{dataset ?? 'none yet'}</option>}
         {datasets.map(([id, d]) => (
           <option key={id} value={id}>
-            {d.name} · {fmtInt(d.highWater)} rows{d.importing ? ' · importing…' : ''}
+            {d.name} · {fmtInt(eventsHeld(d))} rows{d.importing ? ' · importing…' : ''}
           </option>
         ))}
       </select>

@@ -1,6 +1,6 @@
 /**
  * Every dataset of the workspace: where its events came from, how many, their size in the log,
- * their schema and event-time range; rename, and delete (confirmed: the only way events leave the log).
+ * their schema and event-time range, what they keep (retention); rename, and delete (confirmed).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { DatasetStatus } from '../ingest/worker/protocol';
@@ -11,6 +11,9 @@ import { ControlError } from './ControlError';
 import { ExportButtons } from './export/ExportButtons';
 import { runControl } from './runControl';
 import { StorageSummary } from './StorageSummary';
+import { BackupControls } from './BackupControls';
+import { RetentionControl } from './RetentionControl';
+import { eventsHeld } from '../log/retention';
 
 const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -47,7 +50,7 @@ function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
   }, [confirming]);
   const source = d.origin === 'file' ? (d.files.length ? d.files.join(', ') : 'files') : 'live stream';
   return (
-    <tr data-testid="dataset-row" data-id={id} data-name={d.name} data-rows={d.highWater} data-bytes={d.bytes ?? ''} data-origin={d.origin} data-min-ts={d.minTs ?? ''} data-max-ts={d.maxTs ?? ''}>
+    <tr data-testid="dataset-row" data-id={id} data-name={d.name} data-rows={eventsHeld(d)} data-bytes={d.bytes ?? ''} data-origin={d.origin} data-min-ts={d.minTs ?? ''} data-max-ts={d.maxTs ?? ''}>
       <td>
         {renaming === null ? (
           <strong>{d.name}</strong>
@@ -77,17 +80,20 @@ function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
         {d.origin === 'file' ? 'file: ' : ''}
         {source}
       </td>
-      <td className="num">{fmtInt(d.highWater)}</td>
+      <td className="num">{fmtInt(eventsHeld(d))}</td>
       <td className="num">{d.bytes === null ? '–' : fmtBytes(d.bytes)}</td>
       <td data-testid="dataset-schema" className="schema">
         {d.schema.fields.map((f) => `${f.name} ${f.type}`).join(', ')}
       </td>
       <td data-testid="dataset-range">{d.minTs === null || d.maxTs === null ? '–' : `${timeText(d, d.minTs)} – ${timeText(d, d.maxTs)}`}</td>
+      <td>
+        <RetentionControl id={id} d={d} />
+      </td>
       <td className="actions">
         <DatasetExport id={id} d={d} />{' '}
         {confirming ? (
           <span role="alert">
-            Delete {d.name} and its {fmtInt(d.highWater)} events from the log? This cannot be undone.{' '}
+            Delete {d.name} and its {fmtInt(eventsHeld(d))} events from the log? This cannot be undone.{' '}
             <button
               type="button"
               className="danger"
@@ -129,6 +135,7 @@ export function DatasetsPanel() {
     <section className="card datasets" data-testid="datasets-panel" aria-label="Datasets">
       <div className="card-head">
         <h2>Datasets</h2>
+        <BackupControls />
       </div>
       <StorageSummary datasetBytes={ids.reduce((n, id) => n + (datasets[id]!.bytes ?? 0), 0)} />
       {ids.length === 0 ? (
@@ -144,6 +151,7 @@ export function DatasetsPanel() {
                 <th className="num">In the log</th>
                 <th>Schema</th>
                 <th>Event time</th>
+                <th>Retention</th>
                 <th>Export, rename, delete</th>
               </tr>
             </thead>

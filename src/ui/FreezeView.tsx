@@ -7,6 +7,7 @@ import { fmtClock, fmtInt } from './format';
 import { useNow, usePipeline, usePipelineSnapshot } from './PipelineContext';
 import { useUiStore } from './uiStore';
 
+// Seqs, not events held: what arrived since, whatever retention removed meanwhile.
 const logEvents = (datasets: Record<string, { highWater: number }> | undefined) => Object.values(datasets ?? {}).reduce((n, d) => n + d.highWater, 0);
 
 export function FreezeButton() {

@@ -10,6 +10,7 @@ import { fmtClock, fmtDuration, fmtInt } from './format';
 import { usePipelineSnapshot } from './PipelineContext';
 import { useDatasetStatus } from './selectedDataset';
 import { FollowCaption, useFollow } from './FollowEvent';
+import { eventsHeld, policyText } from '../log/retention';
 
 function Figure({ id, value, text }: { id: string; value: number | string; text: string }) {
   return (
@@ -69,8 +70,10 @@ function Diagram({ dataset }: { dataset: string }) {
         </Box>
         <Arrow label={status.origin === 'stream' ? `${fmtInt(rate)}/s` : 'imported'} />
         <Box kind="log" title="Log (IndexedDB)" here={at === 'log'}>
-          <Figure id="log" value={inLog} text={`${fmtInt(inLog)} events`} />
-          <div className="muted small">{fmtInt(status.segments)} segments, append-only</div>
+          <Figure id="log" value={eventsHeld(status)} text={`${fmtInt(eventsHeld(status))} events`} />
+          <div className="muted small">
+            {fmtInt(status.segments)} segments, append-only{status.retention && status.retention.policy.kind !== 'all' ? `; keeps ${policyText(status.retention.policy)}` : ''}
+          </div>
         </Box>
         <div className="flow-fork">
           <div className="flow-branch">

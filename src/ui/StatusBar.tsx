@@ -7,6 +7,7 @@ import { useStreamOffline } from './offline/streamOffline';
 import { useNow, usePipelineSnapshot } from './PipelineContext';
 import { useDatasetStatus } from './selectedDataset';
 import { useServerStats } from './serverStats';
+import { eventsHeld } from '../log/retention';
 
 const CONNECTION_LABEL = {
   idle: 'not connected',
@@ -33,8 +34,10 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
   const now = useNow();
   const ing = s.ingest;
   const status = useDatasetStatus(dataset);
-  const logEvents = status?.highWater ?? 0;
+  const logEvents = status ? eventsHeld(status) : 0;
   const w = (dataset !== null && Object.hasOwn(s.batch.w, dataset) ? s.batch.w[dataset] : undefined) ?? 0;
+  // Past W seqs have no holes (retention cuts only at or below it): the seq distance is the events held.
+  const pastW = (status?.highWater ?? 0) - w;
   const speed = s.speed?.datasets;
   const oldest = (dataset !== null && speed && Object.hasOwn(speed, dataset) ? speed[dataset]?.oldestAppendedAt : null) ?? null;
   const connection = ing?.connection ?? 'idle';
@@ -77,9 +80,9 @@ export function StatusBar({ dataset }: { dataset: string | null }) {
       <Stat label="Batch W" value={fmtInt(w)} testId="status-w" raw={w} title="Watermark: the last seq the batch views include" />
       <Stat
         label="Batch lag"
-        value={`${fmtInt(logEvents - w)} ev · ${oldest === null ? '0 s' : fmtDuration(Math.max(0, Math.max(now, Date.now()) - oldest))}`}
+        value={`${fmtInt(pastW)} ev · ${oldest === null ? '0 s' : fmtDuration(Math.max(0, Math.max(now, Date.now()) - oldest))}`}
         testId="status-lag"
-        raw={logEvents - w}
+        raw={pastW}
         title="Events in the log that batch has not absorbed yet (the speed layer holds them), and the age of the oldest"
       />
       <Stat

@@ -7,6 +7,7 @@ import { encodeArrowSegment } from '../../log/segmentCodec';
 import { concatBatches, sliceBatch } from '../../protocol/schema';
 import { arrowTypeOf } from '../files/normalizeArrow';
 import { arrowTypeName } from './arrowText';
+import { applyRetention, setRetentionPolicy } from '../../log/retention';
 import { logBatches } from './logBatches';
 import { exportedRows, loggedRows, TYPED_SCHEMA, typedBatch, typedLog } from './testing/typedLog';
 
@@ -84,6 +85,22 @@ describe('logBatches', () => {
     expect(rows).toEqual({ count: 4, ts: [1, 2, 3, 4], columns: { city: ['a', null, 'ü', ''] } });
     const empty = await collect(logBatches(log, 'typed', TYPED_SCHEMA, { uptoSeq: 0 }));
     expect(empty.map((b) => [b.numRows, b.numCols])).toEqual([[0, 7]]);
+  });
+
+  it('exports exactly the events retention left, holes in the seqs and all', async () => {
+    const log = await typedLog();
+    for (let i = 0; i < 5; i++) await log.append('typed', typedBatch(1 + i * 150, 150));
+    await setRetentionPolicy(log.db, 'typed', { kind: 'days', days: 1 });
+    const run = await applyRetention(log.db, 'typed', 750);
+    const kept = (await loggedRows(log, 'typed')).batch;
+    expect(run!.removed).toBeGreaterThan(0);
+    expect(kept.count).toBe(750 - run!.removed);
+    expect(kept.ts.every((t) => t >= run!.beforeTs!)).toBe(true);
+    expect(exportedRows(TYPED_SCHEMA, await collect(logBatches(log, 'typed', TYPED_SCHEMA, { uptoSeq: 750 })))).toEqual(kept);
+    const upto = 400;
+    const part = await collect(logBatches(log, 'typed', TYPED_SCHEMA, { uptoSeq: upto }));
+    const seqs = (await loggedRows(log, 'typed')).seq;
+    expect(part.reduce((n, b) => n + b.numRows, 0)).toBe(seqs.filter((q) => q <= upto).length);
   });
 
   it('stops with an AbortError on cancel, and says when the dataset lost events meanwhile', async () => {

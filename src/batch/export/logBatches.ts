@@ -11,6 +11,7 @@
  */
 import { Field, makeData, RecordBatch, Schema, Struct, tableFromIPC, TimestampMillisecond, Utf8, type Data } from 'apache-arrow';
 import type { EventLog } from '../../log/EventLog';
+import { rowsBetween } from '../../log/segmentCodec';
 import type { DatasetSchema } from '../../protocol/schema';
 import { arrowTypeOf } from '../files/normalizeArrow';
 import { nullColumn } from '../import/importRows';
@@ -123,33 +124,38 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Events `1..uptoSeq` of a dataset as record batches of logExportSchema(schema), one per segment
- * (a batch of 0 rows when there are none, so a writer still has the columns). Throws when the log
- * ends before `uptoSeq` (the dataset was deleted meanwhile).
+ * The events with seqs `1..uptoSeq` of a dataset as record batches of logExportSchema(schema), one
+ * per segment (a batch of 0 rows when there are none, so a writer still has the columns). Retention
+ * may have removed some: each segment's own seqs say which it holds. Throws when the log ends before
+ * `uptoSeq` (the dataset was deleted meanwhile).
  */
 export async function* logBatches(log: EventLog, datasetId: string, schema: DatasetSchema, opts: LogBatchesOptions): AsyncGenerator<RecordBatch> {
   const { uptoSeq, signal } = opts;
   const target = logExportSchema(schema);
-  let next = 1; // the next seq to hand on
+  let done = 0; // the last seq handed on (or skipped as removed)
   throwIfAborted(signal);
   for await (const page of log.segmentPages(datasetId, uptoSeq, opts.maxBytesPerPage)) {
     for (const seg of page) {
       throwIfAborted(signal);
-      if (seg.lastSeq < next) continue;
-      let firstSeq = seg.firstSeq;
+      if (seg.lastSeq <= done) continue;
       for (const batch of tableFromIPC(seg.bytes).batches) {
-        const from = Math.max(0, next - firstSeq);
-        const to = Math.min(batch.numRows, uptoSeq - firstSeq + 1);
-        firstSeq += batch.numRows;
+        const sd = batch.getChild('seq')!.data[0]!;
+        const seqs = (sd.values as BigInt64Array).subarray(sd.offset, sd.offset + sd.length);
+        const part = { firstSeq: Number(seqs[0]), lastSeq: Number(seqs[seqs.length - 1]), count: batch.numRows };
+        if (batch.numRows === 0 || part.lastSeq <= done) continue;
+        const [from, to] = rowsBetween(part, (i) => Number(seqs[i]), done, uptoSeq);
+        done = Math.min(part.lastSeq, uptoSeq);
         if (to <= from) continue;
         yield exportBatch(target, schema, batch, from, to);
-        next += to - from;
-        opts.onProgress?.(next - 1, uptoSeq);
+        opts.onProgress?.(done, uptoSeq);
         throwIfAborted(signal);
       }
     }
   }
-  if (next <= uptoSeq) throw new Error(`the dataset ${datasetId} lost events ${next}..${uptoSeq} during the export (deleted meanwhile?)`);
+  // Retention may have removed the last seqs; a log that ends before `uptoSeq`, or no dataset, lost them.
+  if (done < uptoSeq && ((await log.dataset(datasetId))?.highWater ?? 0) < uptoSeq) {
+    throw new Error(`the dataset ${datasetId} lost events ${done + 1}..${uptoSeq} during the export (deleted meanwhile?)`);
+  }
   if (uptoSeq === 0) {
     const children = [makeData({ type: new TimestampMillisecond(), length: 0, nullCount: 0, data: new BigInt64Array(0) }), ...schema.fields.map((f) => nullColumn(f.type, 0))];
     yield new RecordBatch(target, makeData({ type: new Struct(target.fields), length: 0, nullCount: 0, children }));

@@ -13,6 +13,8 @@ import { errorText } from '../../protocol/errorText';
 import { AppendChannel } from '../../log/appendChannel';
 import { deleteDataset, renameDataset } from '../../log/datasetAdmin';
 import { recoverImports } from '../../log/fileImport';
+import { setRetentionPolicy } from '../../log/retention';
+import { RetentionJobs } from './RetentionJobs';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
 import { ExportJobs } from '../export/ExportJobs';
@@ -33,6 +35,14 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
+  private readonly retention = new RetentionJobs(
+    () => this.log!.db,
+    () => this.requireEngine(),
+    (dataset, message) => {
+      this.channel?.announce({ dataset, highWater: 0 });
+      this.emit({ type: 'log', message });
+    },
+  );
   private channel: AppendChannel | null = null;
   private fileEngine: Promise<BatchEngine> | null = null;
   private readonly importer = new FileImporter(
@@ -109,6 +119,7 @@ export class BatchDispatcher {
       const views = await deleteDataset(this.log!.db, datasetId);
       await this.engine?.dropTable(tableFor(datasetId));
       this.loaded.delete(datasetId);
+      this.retention.forget(datasetId);
       this.published.delete(datasetId);
       this.channel?.announce({ dataset: datasetId, highWater: 0 });
       await this.refreshConsole();
@@ -132,16 +143,24 @@ export class BatchDispatcher {
     return { errors };
   }
 
-  recompute(): Promise<RecomputeResult> {
-    return this.serially(() => this.runRecompute());
+  recompute({ retain }: Req<'recompute'> = {}): Promise<RecomputeResult> {
+    return this.serially(() => this.runRecompute(retain === true));
   }
 
-  rebuild(): Promise<RecomputeResult> {
+  rebuild({ retain }: Req<'rebuild'> = {}): Promise<RecomputeResult> {
     return this.serially(async () => {
       const engine = this.requireEngine();
       for (const id of this.loaded.keys()) await engine.dropTable(tableFor(id));
       this.loaded.clear();
-      return this.runRecompute();
+      return this.runRecompute(retain === true);
+    });
+  }
+
+  setRetention({ datasetId, policy }: Req<'setRetention'>): Promise<null> {
+    return this.serially(async () => {
+      await setRetentionPolicy(this.log!.db, datasetId, policy);
+      this.channel?.announce({ dataset: datasetId, highWater: 0 });
+      return null;
     });
   }
 
@@ -156,13 +175,17 @@ export class BatchDispatcher {
     return this.serially(async () => {
       const engine = this.requireEngine();
       const views: Record<string, SqlRow[]> = {};
-      const schemas = new Map((await this.log!.datasets()).map((d) => [d.id, d.schema]));
+      const records = await this.log!.datasets();
+      const schemas = new Map(records.map((d) => [d.id, d.schema]));
+      const retained = new Map(records.map((d) => [d.id, d.retention?.cutUpTo ?? 0]));
       for (const v of this.views) {
         const range = ranges[v.dataset];
         const schema = schemas.get(v.dataset);
         if (!range || !schema) continue;
         // Only what batch has loaded can be compared; the range never goes past the published W.
         if (range.upto > (this.loaded.get(v.dataset) ?? 0)) throw new Error(`reconcile ${v.dataset}: seq ${range.upto} is not loaded`);
+        // Another tab's retention run reached into the range: speed counted events batch no longer holds, so no comparison.
+        if (range.after < (retained.get(v.dataset) ?? 0)) continue;
         if (range.upto <= range.after) {
           views[v.id] = [];
           continue;
@@ -230,9 +253,10 @@ export class BatchDispatcher {
     return this.engine;
   }
 
-  private async runRecompute(): Promise<RecomputeResult> {
+  private async runRecompute(retain: boolean): Promise<RecomputeResult> {
     const engine = this.requireEngine();
     const log = this.log!;
+    if (retain) await this.retention.apply(this.published);
     const startedAt = Date.now();
     const t0 = performance.now();
     const datasets: Record<string, DatasetBatchState> = {};
@@ -255,18 +279,20 @@ export class BatchDispatcher {
       }
       const w = ds.highWater;
       const table = tableFor(ds.id);
+      await this.retention.syncCache(ds, this.loaded);
       let loaded = this.loaded.get(ds.id) ?? 0;
       for await (const seg of prefetched(log.segmentPages(ds.id, w, LOAD_PAGE_BYTES, loaded))) {
         if (seg.lastSeq <= loaded) continue; // compacted between pages with what is loaded already
-        if (seg.firstSeq > loaded + 1) throw new Error(`log for ${ds.id} has a hole before seq ${seg.firstSeq}`);
+        // Retention leaves holes, only at or below its highest cut.
+        if (seg.firstSeq > loaded + 1 && seg.firstSeq - 1 > (ds.retention?.cutUpTo ?? 0)) throw new Error(`log for ${ds.id} has a hole before seq ${seg.firstSeq}`);
         // Compaction may have merged segments across `loaded` or `w`: load just the part in range.
         const before = loaded;
-        const whole = seg.firstSeq === loaded + 1 && seg.lastSeq <= w;
+        const whole = seg.firstSeq > loaded && seg.lastSeq <= w;
         await engine.appendArrow(table, seg.bytes, whole ? undefined : { afterSeq: loaded, uptoSeq: w });
         loaded = Math.min(seg.lastSeq, w);
         this.loaded.set(ds.id, loaded);
         segmentsLoaded++;
-        eventsLoaded += loaded - before;
+        eventsLoaded += whole ? seg.count : loaded - before;
       }
       // A widened schema whose new fields no loaded segment has yet: the table gains them (NULL) now.
       if (loaded > 0) await engine.ensureColumns(table, ds.schema.fields);

@@ -1,6 +1,7 @@
 /** The batch worker's protocol: what the main thread may ask and what it answers. */
 import type { BatchTimeSplit } from './timeSplit';
 import type { DatasetSchema } from '../../protocol/schema';
+import type { RetentionPolicy } from '../../log/retention';
 import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
 import type { QueryResult } from '../BatchEngine';
@@ -42,10 +43,16 @@ export interface BatchStats {
 export type BatchMethods = {
   init: { req: { dbName: string }; res: { engine: string; initMs: number } };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
-  /** Fixes W at each dataset's log end, loads unseen segments, recomputes every view. */
-  recompute: { req: Record<string, never>; res: RecomputeResult };
+  /**
+   * Fixes W at each dataset's log end, loads unseen segments, recomputes every view. With `retain`
+   * (the writer tab only) each dataset's retention policy is applied first, at or below the W this
+   * worker last published.
+   */
+  recompute: { req: { retain?: boolean }; res: RecomputeResult };
   /** Drops the engine's cache and reloads everything from the log. */
-  rebuild: { req: Record<string, never>; res: RecomputeResult };
+  rebuild: { req: { retain?: boolean }; res: RecomputeResult };
+  /** A dataset's retention policy; the next recompute applies it. */
+  setRetention: { req: { datasetId: string; policy: RetentionPolicy }; res: null };
   /**
    * Each view's compiled SQL over `after < seq <= upto` of its dataset: batch's answer for the
    * events the speed layer just handed over, for reconciliation.

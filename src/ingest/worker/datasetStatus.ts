@@ -16,6 +16,7 @@ export function datasetStatus(ds: DatasetRecord): DatasetStatus {
     maxTs: ds.maxTs,
     importing: ds.pendingImport !== undefined,
     schema: ds.schema,
+    retention: ds.retention ?? null,
   };
 }
 

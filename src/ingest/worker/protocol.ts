@@ -1,5 +1,6 @@
 /** The ingest worker's protocol: it owns the socket, the log appends and the speed layer. */
 import type { DatasetSchema } from '../../protocol/schema';
+import type { RetentionState } from '../../log/retention';
 import type { SpeedSnapshot } from '../../speed/SpeedLayer';
 import type { Tally } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
@@ -53,6 +54,8 @@ export interface DatasetStatus {
   /** A file is being imported into it right now (its events appear all at once when it commits). */
   importing: boolean;
   schema: DatasetSchema;
+  /** Its retention policy and latest runs; null: it keeps everything and never had a run. */
+  retention: RetentionState | null;
 }
 
 export interface IngestStatus {

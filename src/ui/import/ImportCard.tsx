@@ -11,6 +11,7 @@ import { useNow, usePipeline, usePipelineSnapshot } from '../PipelineContext';
 import { useUiStore } from '../uiStore';
 import { cancelImport, preview, startImport } from './importActions';
 import { type ImportItem, useImportStore } from './importStore';
+import { eventsHeld } from '../../log/retention';
 
 const FORMAT_LABEL: Record<string, string> = {
   [ISO_DATE]: 'date (2024-01-31)',
@@ -118,7 +119,7 @@ function Choices({ item, preview: p }: { item: ImportItem; preview: FilePreview 
           <option value="new">a new dataset</option>
           {Object.entries(datasets).map(([id, d]) => (
             <option key={id} value={id} disabled={d.importing || d.origin !== 'file'}>
-              {d.name} ({d.origin === 'file' ? `files, ${fmtInt(d.highWater)} rows` : 'a live stream: files go to datasets of their own'})
+              {d.name} ({d.origin === 'file' ? `files, ${fmtInt(eventsHeld(d))} rows` : 'a live stream: files go to datasets of their own'})
             </option>
           ))}
         </select>
