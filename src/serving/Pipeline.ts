@@ -21,6 +21,7 @@ import { ViewCatalog } from './ViewCatalog';
 import { errorText } from '../protocol/errorText';
 import { FileImports } from './FileImports';
 import type { QueryHistory } from './QueryHistory';
+import { Backups } from './Backups';
 import { StreamFollow } from './StreamFollow';
 import { isCube } from '../views/crossFilter';
 import { CrossFiltering } from './CrossFiltering';
@@ -59,6 +60,15 @@ export class Pipeline {
   readonly console: SqlConsole;
   /** Datasets, views and results written out as files. */
   readonly exports = new Exports(() => this.batch);
+  /** The whole workspace backed up to one file, or restored from one. */
+  readonly backups = new Backups({
+    batch: () => this.batch,
+    reloadViews: async () => {
+      const saved = (await this.options.store?.list()) ?? { views: [], problems: [] };
+      await this.applyViews([...this.options.views, ...saved.views], saved.views.map((v) => v.id));
+    },
+    message: (level, text) => this.message(level, text),
+  });
   /** The console's history and saved statements, when the workspace keeps them. */
   readonly history: QueryHistory | null;
   /** Which streams this workspace reads. */
@@ -108,6 +118,7 @@ export class Pipeline {
       if (h !== this.batchHandle || this.disposed) return;
       if (e.type === 'console-batch') this.console.onBatch(e.batch);
       else if (e.type === 'export-progress') this.exports.onBatchEvent(e);
+      else if (e.type === 'backup-progress') this.backups.onBatchEvent(e);
       else this.files.onBatchEvent(e);
     });
     return h;
