@@ -4,7 +4,7 @@
  * empty unquoted field and an empty string `""`, so the two stay apart. A field is quoted when it
  * holds `,` `"` CR or LF, or starts or ends with a space (readers trim those); quotes are doubled.
  */
-import { type DataType, type RecordBatch, Type } from 'apache-arrow';
+import { type DataType, type Field, type RecordBatch, Type } from 'apache-arrow';
 import { columnText } from './arrowText';
 
 /** About this many bytes per chunk: a caller keeps a few of them, then hands them to a Blob. */
@@ -46,7 +46,8 @@ export async function* csvChunks(batches: AsyncIterable<RecordBatch> | Iterable<
   let out = '';
   let columns = -1;
   for await (const batch of batches) {
-    const fields = batch.schema.fields;
+    // Typed here: with other importers of apache-arrow in the program, tsc has inferred `any` for it.
+    const fields: readonly Field[] = batch.schema.fields;
     if (columns < 0) {
       columns = fields.length;
       out += `${fields.map((f) => csvField(f.name)).join(',')}\n`;
