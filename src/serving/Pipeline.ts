@@ -334,7 +334,9 @@ export class Pipeline {
     const method = this.rebuildNext ? 'rebuild' : 'recompute';
     this.rebuildNext = false;
     try {
-      r = await this.batch.call(method, {});
+      // Retention removes events from the log: only the tab that writes it runs it (RetentionJobs).
+      const writer = this.snap.ingest !== null && this.snap.ingest.connection !== 'elsewhere';
+      r = await this.batch.call(method, { retain: writer });
     } catch (e) {
       // A failed recompute leaves the published batch views and W as they were.
       const error = errorText(e);

@@ -24,7 +24,6 @@ export function serveBatch(port: PortLike, createEngine: () => Promise<BatchEngi
     cancelImport: (d) => dispatcher.cancelImport(d),
     renameDataset: (d) => dispatcher.renameDataset(d),
     deleteDataset: (d) => dispatcher.deleteDataset(d),
-    setRetention: (d) => dispatcher.setRetention(d),
     consoleQuery: (d) => dispatcher.consoleQuery(d),
     consoleCancel: (d) => dispatcher.consoleCancel(d),
     consoleSchema: () => dispatcher.consoleSchema(),
