@@ -157,18 +157,23 @@ async function daysRule(db: LogDb, ds: DatasetRecord, beforeTs: number, upTo: nu
   return upToSeq > 0 ? { upToSeq, beforeTs } : null;
 }
 
-/** Rewrites the segments the rule touches; the caller's transaction makes it all or nothing. */
+/**
+ * Rewrites the segments the rule touches, one at a time (a first run over 10M events must not hold
+ * them all); the caller's transaction makes it all or nothing.
+ */
 async function removeEvents(db: LogDb, ds: DatasetRecord, rule: Rule): Promise<{ removed: number; bytesFreed: number; segmentsGone: number }> {
-  const touched =
+  const candidates =
     rule.beforeTs === null
-      ? await db.segments.where('[datasetId+firstSeq]').between([ds.id, -Infinity], [ds.id, rule.upToSeq], true, true).toArray()
-      : (await db.segments.where('[datasetId+minTs]').between([ds.id, -Infinity], [ds.id, rule.beforeTs], true, false).toArray()).filter((s) => s.lastSeq <= rule.upToSeq);
+      ? db.segments.where('[datasetId+firstSeq]').between([ds.id, -Infinity], [ds.id, rule.upToSeq], true, true)
+      : db.segments.where('[datasetId+minTs]').between([ds.id, -Infinity], [ds.id, rule.beforeTs], true, false);
   let removed = 0;
   let bytesFreed = 0;
   let segmentsGone = 0;
-  for (const seg of touched) {
+  for (const key of await candidates.primaryKeys()) {
+    const seg = await db.segments.get(key);
+    if (!seg || (seg.lastSeq > rule.upToSeq && rule.beforeTs !== null)) continue;
     const whole = rule.beforeTs === null ? seg.lastSeq <= rule.upToSeq : seg.maxTs < rule.beforeTs;
-    await db.segments.delete([ds.id, seg.firstSeq]);
+    await db.segments.delete(key);
     bytesFreed += seg.bytes.byteLength;
     if (whole) {
       removed += seg.count;

@@ -131,7 +131,7 @@ describe('workspace backup and restore', () => {
   it("refuses an altered byte in a dataset's data, naming the dataset", async () => {
     const { blob } = await writeBackup(await filled());
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    bytes[200] ^= 0xff; // inside the first dataset's first part
+    bytes[200] = bytes[200]! ^ 0xff; // inside the first dataset's first part
     const to = await workspace();
     await expect(restoreBackup(to, new Blob([bytes]), 'r3')).rejects.toThrow(/dataset shop's data .*does not match its checksum/);
     await nothingIn(to);
