@@ -86,3 +86,28 @@ test('retention: last N events, then last N days of event time, exact counts lef
   await expectHeld(lastDays);
   await expect(page.locator(`[data-testid="dataset-row"][data-id="${id}"]`).getByTestId('retention')).toHaveAttribute('data-runs', '2');
 });
+
+test('retention on a live stream: the last N events kept while it streams, every hand-over reconciled, exact once it pauses', async ({ page, server, api }) => {
+  await page.goto(`${server.url}/?batchInterval=2`);
+  await expect.poll(() => dataValue(page, 'status-w')).toBeGreaterThan(0);
+  const row = page.locator('[data-testid="dataset-row"][data-id="shop"]');
+  await row.getByTestId('retention-edit').click();
+  await row.getByTestId('retention-kind').selectOption('events');
+  await row.getByTestId('retention-n').fill('1500');
+  await row.getByTestId('retention-save').click();
+  const retention = row.getByTestId('retention');
+  // Runs go on at each recompute while events stream in (400 a second, a recompute every 2 s).
+  await expect.poll(async () => Number(await retention.getAttribute('data-runs')), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+  const [merged, batch, speed] = await page.evaluate(() => ['merged', 'batch', 'speed'].map((p) => Number(document.querySelector(`[data-testid="kpi-events-${p}"]`)?.getAttribute('data-value'))));
+  expect(batch! + speed!).toBe(merged);
+  const stats = await api.pause();
+  // Once batch has reached the log's end, the next recompute keeps exactly the last 1,500.
+  await expect.poll(() => datasets(page).then((d) => d.shop?.rows), { timeout: 30_000 }).toBe(1500);
+  await expect.poll(() => dataValue(page, 'kpi-events-merged'), { timeout: 30_000 }).toBe(1500);
+  await expect.poll(() => dataValue(page, 'status-log')).toBe(1500);
+  expect(Number(await retention.getAttribute('data-removed'))).toBe(stats.produced - 1500);
+  // Retention never made the speed layer and batch disagree at a hand-over.
+  await expect(page.getByTestId('messages')).toContainText('Retention removed');
+  await expect(page.getByTestId('messages')).not.toContainText('disagreed');
+  await expect(page.getByTestId('messages')).not.toContainText('failed');
+});

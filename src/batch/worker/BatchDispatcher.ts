@@ -40,7 +40,7 @@ export class BatchDispatcher {
     () => this.requireEngine(),
     (dataset, message) => {
       this.channel?.announce({ dataset, highWater: 0 });
-      this.emit({ type: 'log', message });
+      if (message) this.emit({ type: 'log', message });
     },
   );
   private channel: AppendChannel | null = null;

@@ -16,7 +16,7 @@ export class RetentionJobs {
   constructor(
     private readonly db: () => LogDb,
     private readonly engine: () => BatchEngine,
-    private readonly announce: (dataset: string, message: string) => void,
+    private readonly announce: (dataset: string, message: string | null) => void,
   ) {}
 
   /** Applies every dataset's policy up to its published W; a failure removes nothing and is said. */
@@ -26,7 +26,9 @@ export class RetentionJobs {
       if (!ds.retention || ds.retention.policy.kind === 'all' || w === 0) continue;
       try {
         const run = await applyRetention(this.db(), ds.id, w);
-        if (run) this.announce(ds.id, runText(ds, run));
+        // Said once after the policy is set; later runs (each recompute of a stream) are in the log's history only.
+        const firstSinceSet = (ds.retention.runs.at(-1)?.at ?? 0) < ds.retention.setAt;
+        if (run) this.announce(ds.id, firstSinceSet ? runText(ds, run) : null);
       } catch (e) {
         this.announce(ds.id, `Retention of ${ds.name} failed and removed nothing: ${errorText(e)}`);
       }
