@@ -5,7 +5,7 @@ import { concatBatches, type ColumnBatch } from '../protocol/schema';
 import { shopBatch } from '../testing/events';
 import { EventLog } from './EventLog';
 import { LogDb } from './LogDb';
-import { applyRetention, DAY_MS, eventsHeld, retentionProblem, retentionSql, setRetentionPolicy } from './retention';
+import { applyRetention, DAY_MS, eventsHeld, restoredRetention, retentionProblem, retentionSql, setRetentionPolicy } from './retention';
 import { decodeSegment } from './segmentCodec';
 
 let n = 0;
@@ -155,5 +155,17 @@ describe('retention', () => {
   it('states each run as one rule over seq and event time', () => {
     expect(retentionSql({ upToSeq: 350, beforeTs: null })).toBe('seq <= 350');
     expect(retentionSql({ upToSeq: 480, beforeTs: 1_767_225_600_000 })).toBe('seq <= 480 AND ts < 1767225600000');
+  });
+});
+
+describe('retention from a backup', () => {
+  it('keeps a valid policy without its runs, and refuses what is not a policy', () => {
+    const saved = { policy: { kind: 'days', days: 7 }, setAt: 5, runs: [{ n: 1 }], lastRun: 1, removed: 900, cutUpTo: 1000 };
+    expect(restoredRetention(saved)).toEqual({ policy: { kind: 'days', days: 7 }, setAt: 5, runs: [], lastRun: 0, removed: 0, cutUpTo: 0 });
+    expect(restoredRetention(undefined)).toBeUndefined();
+    expect(restoredRetention({ policy: { kind: 'days', days: -5 }, setAt: 5 })).toBeNull();
+    expect(restoredRetention({ policy: { kind: 'events', events: '10' }, setAt: 5 })).toBeNull();
+    expect(restoredRetention({ policy: { kind: 'drop everything' }, setAt: 5 })).toBeNull();
+    expect(restoredRetention('all')).toBeNull();
   });
 });

@@ -73,6 +73,25 @@ export function eventsHeld(ds: { highWater: number; retention?: { removed: numbe
   return ds.highWater - (ds.retention?.removed ?? 0);
 }
 
+/**
+ * A retention state read back from a backup, as a fresh one: the policy and when it was set. Its
+ * runs are not carried over, because a restore renumbers the events 1..N and the runs' seqs would no
+ * longer mean the same events. Undefined when there is none; null when it is not a policy.
+ */
+export function restoredRetention(value: unknown): RetentionState | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || !('policy' in value) || !('setAt' in value)) return null;
+  const { policy, setAt } = value;
+  if (typeof setAt !== 'number' || !Number.isFinite(setAt) || typeof policy !== 'object' || policy === null || !('kind' in policy)) return null;
+  let p: RetentionPolicy;
+  if (policy.kind === 'all') p = { kind: 'all' };
+  else if (policy.kind === 'days' && 'days' in policy && typeof policy.days === 'number') p = { kind: 'days', days: policy.days };
+  else if (policy.kind === 'events' && 'events' in policy && typeof policy.events === 'number') p = { kind: 'events', events: policy.events };
+  else return null;
+  if (retentionProblem(p)) return null;
+  return { policy: p, setAt, runs: [], lastRun: 0, removed: 0, cutUpTo: 0 };
+}
+
 export async function setRetentionPolicy(db: LogDb, datasetId: string, policy: RetentionPolicy, now = Date.now()): Promise<void> {
   const problem = retentionProblem(policy);
   if (problem) throw new Error(problem);

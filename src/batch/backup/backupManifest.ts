@@ -1,13 +1,14 @@
 /**
  * The manifest of a workspace backup (`manifest.json`, the archive's last file): what the backup
  * holds and how to check it. Each dataset's record as the log keeps it (its sources, gaps and epochs
- * too, so a live stream resumes where the restored log ends; fields this build does not know, such
- * as a retention policy, are kept as they are), its event count, and its Parquet parts with their
+ * too, so a live stream resumes where the restored log ends, and its retention policy without its
+ * runs: a restore renumbers the events), its event count, and its Parquet parts with their
  * byte lengths and SHA-256; then the saved views and the saved console statements.
  * Read back, every value is checked: a backup is a file from anywhere.
  */
 import * as v from 'valibot';
 import type { DatasetRecord, SavedQueryRecord, SavedViewRecord } from '../../log/LogDb';
+import { restoredRetention } from '../../log/retention';
 import { idProblem } from '../../protocol/ids';
 import { schemaProblem } from '../../protocol/schema';
 import { check, DatasetSchemaShape, FiniteNumber, NonEmptyText, NonNegativeInteger, Text } from '../../protocol/shapes';
@@ -54,7 +55,8 @@ export const DERIVED_KEYS = ['highWater', 'segmentCount', 'bytes', 'pendingImpor
 const Counts = v.record(v.string(), NonNegativeInteger);
 const Nullable = v.nullable(FiniteNumber);
 
-const RecordShape = v.looseObject({
+// Only known keys are restored, each checked: a backup is data from outside.
+const RecordShape = v.object({
   id: NonEmptyText,
   name: NonEmptyText,
   schema: DatasetSchemaShape,
@@ -67,6 +69,7 @@ const RecordShape = v.looseObject({
   epochs: v.optional(v.record(v.string(), Text)),
   origin: v.optional(v.picklist(['stream', 'file'])),
   files: v.optional(v.array(v.object({ name: Text, rows: NonNegativeInteger, skipped: NonNegativeInteger, fileBytes: NonNegativeInteger, importedAt: FiniteNumber }))),
+  retention: v.optional(v.unknown()),
 });
 
 const Sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'));
@@ -113,8 +116,10 @@ export function parseManifest(json: unknown): { ok: true; manifest: BackupManife
       if (paths.has(p.path) || p.path === MANIFEST_NAME) return { ok: false, error: `the backup's manifest names the file ${p.path} twice` };
       paths.add(p.path);
     }
-    // Loose: keys this build does not know (a retention policy) pass through as they were saved.
-    const { highWater, segmentCount, bytes, pendingImport, ...record } = d.record;
+    const { retention, ...rest } = d.record;
+    const kept = restoredRetention(retention);
+    if (kept === null) return { ok: false, error: `the backup's manifest is damaged: dataset ${name}'s retention policy is not one this app knows` };
+    const record: BackedUpRecord = kept ? { ...rest, retention: kept } : rest;
     datasets.push({ record, events: d.events, columns: d.columns, parts: d.parts });
   }
   // Checked above; taken from the input, where a definition keeps every key it was saved with.
