@@ -45,7 +45,7 @@ export class Backups {
     await this.host.reloadViews();
     this.host.message(
       'info',
-      `restored ${r.datasets.length} datasets (${r.events.toLocaleString('en-US')} events), ${r.views} views and ${r.savedQueries} saved statements in ${(r.ms / 1000).toFixed(1)} s`,
+      `restored ${plural(r.datasets.length, 'dataset')} (${plural(r.events, 'event')}), ${plural(r.views, 'view')} and ${plural(r.savedQueries, 'saved statement')} in ${(r.ms / 1000).toFixed(1)} s`,
     );
     return r;
   }
@@ -63,3 +63,5 @@ export class Backups {
     }
   }
 }
+
+const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;

@@ -6,7 +6,7 @@
 import { type DragEvent, useRef, useState } from 'react';
 import type { BackupProgress } from '../batch/backup/writeBackup';
 import { download } from './export/download';
-import { fmtBytes, fmtInt } from './format';
+import { counted, fmtBytes, fmtInt } from './format';
 import { usePipeline } from './PipelineContext';
 
 type Busy = { kind: 'backup' | 'restore'; jobId: string; progress: BackupProgress | null };
@@ -46,13 +46,13 @@ export function BackupControls() {
     run('backup', async (jobId, onProgress) => {
       const f = await pipeline.backups.backup(onProgress, jobId);
       download(f.blob, f.fileName);
-      return `Saved ${f.fileName}: ${fmtInt(f.datasets)} datasets, ${fmtInt(f.events)} events, ${fmtInt(f.views)} views, ${fmtInt(f.savedQueries)} saved queries, ${fmtBytes(f.bytes)}.`;
+      return `Saved ${f.fileName}: ${counted(f.datasets, 'dataset')}, ${counted(f.events, 'event')}, ${counted(f.views, 'view')}, ${counted(f.savedQueries, 'saved query', 'saved queries')}, ${fmtBytes(f.bytes)}.`;
     });
 
   const restore = (file: File) =>
     run('restore', async (jobId, onProgress) => {
       const r = await pipeline.backups.restore(file, onProgress, jobId);
-      return `Restored ${file.name}: ${fmtInt(r.datasets.length)} datasets, ${fmtInt(r.events)} events, ${fmtInt(r.views)} views, ${fmtInt(r.savedQueries)} saved queries.`;
+      return `Restored ${file.name}: ${counted(r.datasets.length, 'dataset')}, ${counted(r.events, 'event')}, ${counted(r.views, 'view')}, ${counted(r.savedQueries, 'saved query', 'saved queries')}.`;
     });
 
   const onDrop = (e: DragEvent) => {

@@ -11,6 +11,11 @@ const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
+/** `1 view`, `2 views`: a count with its noun. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${fmtInt(n)} ${n === 1 ? noun : plural}`;
+}
+
 export function fmtInt(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : int.format(n);
 }

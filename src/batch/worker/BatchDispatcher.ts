@@ -82,10 +82,17 @@ export class BatchDispatcher {
     const cleaned = await recoverImports(this.log.db, importIsLive);
     for (const name of cleaned) this.emit({ type: 'log', message: `An import into ${name} was interrupted (the tab closed); nothing of it was kept.` });
     this.channel = new AppendChannel(dbName, () => {});
-    this.engine = await this.createEngine();
-    // The console's SQL runs on this engine: no file, URL, extension or setting is reachable from it.
-    await this.engine.lockDown();
-    return { engine: this.engine.name, initMs: performance.now() - t0 };
+    const ready = (async () => {
+      const engine = await this.createEngine();
+      // The console's SQL runs on this engine: no file, URL, extension or setting is reachable from it.
+      await engine.lockDown();
+      this.engine = engine;
+      return engine;
+    })();
+    // A recompute asked for while DuckDB starts (after a quick restore or import) waits for it.
+    this.queue = this.queue.then(() => ready).catch(() => undefined);
+    const engine = await ready;
+    return { engine: engine.name, initMs: performance.now() - t0 };
   }
 
   previewFile({ file, formats }: Req<'previewFile'>): Promise<Res<'previewFile'>> {
