@@ -85,6 +85,7 @@ test('backup, then a fresh profile: a cut backup refused, the whole one restored
   expect(await textValueOf(fresh, 'kpi-revenue-merged')).toBe(paused.amountTotal.toFixed(2));
   await fresh.getByTestId('datasets-panel').scrollIntoViewIfNeeded();
   await shot(fresh, 'backup-restored');
+  await fresh.getByTestId('datasets-panel').screenshot({ path: 'test-results/backup-restored.png' });
 
   // The saved statement came too, and SQL sees the restored events.
   await openConsole(fresh);
