@@ -65,7 +65,10 @@ export class Pipeline {
     batch: () => this.batch,
     reloadViews: async () => {
       const saved = (await this.options.store?.list()) ?? { views: [], problems: [] };
-      await this.applyViews([...this.options.views, ...saved.views], saved.views.map((v) => v.id));
+      await this.applyViews(
+        [...this.options.views, ...saved.views],
+        saved.views.map((v) => v.id),
+      );
     },
     message: (level, text) => this.message(level, text),
   });
