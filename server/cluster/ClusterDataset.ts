@@ -1,0 +1,163 @@
+/**
+ * A dataset whose batch layer is a ClickHouse cluster (issue 14). The server, not a tab, writes its
+ * master dataset: the stream's events go into the shards in offset-range segments, `seq` = offset
+ * + 1, so a tab's seq split stays exact.
+ *
+ * Segment s holds seqs s*N+1..(s+1)*N, is one partition (`intDiv(seq - 1, N)`) of one shard's local
+ * MergeTree table (s mod shards), and is loaded whole or not at all: an INSERT of one block is atomic
+ * in ClickHouse, and loading a segment first drops whatever its partition holds, so a reload after a
+ * crash or a dead shard replaces a half segment instead of doubling it. W, the last seq fully loaded,
+ * is the end of the leading run of complete segments; it is read back from the shards at start
+ * (`system.parts`), so a restarted server continues where the cluster is, not where it thinks it was.
+ * Queries read a Distributed table over the shards' local tables.
+ */
+import { concatBatches, type ColumnBatch, type DatasetSchema, sliceBatch } from '../../src/protocol/schema';
+import { idProblem } from '../../src/protocol/ids';
+import { chColumnType, chIdent, chString } from '../../src/views/clickhouseSql';
+import type { ClickHouseClient } from './ClickHouseClient';
+import { tsvRows } from './tsvRows';
+
+export interface ClusterOptions {
+  /** One client per shard, in the order of the cluster's shards. */
+  shards: ClickHouseClient[];
+  /** The cluster's name in the nodes' `remote_servers`. */
+  cluster: string;
+  /** Events per segment. */
+  segment: number;
+  database?: string;
+}
+
+export interface LoadReport {
+  segments: number;
+  events: number;
+  ms: number;
+}
+
+export class ClusterDataset {
+  readonly local: string;
+  readonly distributed: string;
+  private readonly db: string;
+  /** Events past W not loaded yet, in seq order, the first at seq W + 1. */
+  private pending: ColumnBatch[] = [];
+  private pendingCount = 0;
+  private w = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Why the last load stopped, in plain words; null after one that got through. */
+  lastError: string | null = null;
+
+  constructor(
+    private readonly options: ClusterOptions,
+    readonly id: string,
+    readonly schema: DatasetSchema,
+  ) {
+    const bad = idProblem(id);
+    if (bad) throw new Error(`dataset id ${JSON.stringify(id)}: ${bad}`);
+    if (!Number.isSafeInteger(options.segment) || options.segment < 1 || options.segment > 1_048_576) throw new Error('a segment holds 1 to 1,048,576 events (one ClickHouse block)');
+    this.db = options.database ?? 'default';
+    this.local = `lw_${id}_local`;
+    this.distributed = `lw_${id}`;
+  }
+
+  /** The last seq fully loaded: batch over `seq <= W` is exact. */
+  get watermark(): number {
+    return this.w;
+  }
+
+  /** The stream offset the loader needs next (offset = seq - 1). */
+  get nextOffset(): number {
+    return this.w + this.pendingCount;
+  }
+
+  get shards(): number {
+    return this.options.shards.length;
+  }
+
+  /** Creates the tables where missing and reads W back from the shards. */
+  async open(): Promise<void> {
+    const n = this.options.segment;
+    const columns = ['seq Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
+    for (const shard of this.options.shards) {
+      await shard.exec(`CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.local)} (${columns}) ENGINE = MergeTree PARTITION BY intDiv(seq - 1, ${n}) ORDER BY seq`);
+      await shard.exec(
+        `CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.distributed)} AS ${chIdent(this.db)}.${chIdent(this.local)} ENGINE = Distributed(${chIdent(this.options.cluster)}, ${chIdent(this.db)}, ${chIdent(this.local)})`,
+      );
+    }
+    this.w = await this.loadedWatermark();
+    this.pending = [];
+    this.pendingCount = 0;
+  }
+
+  /** Rows per segment as the shards hold them, then the leading run of complete segments. */
+  private async loadedWatermark(): Promise<number> {
+    const n = this.options.segment;
+    const rows = new Map<number, number>();
+    for (const [i, shard] of this.options.shards.entries()) {
+      const parts = await shard.rows(`SELECT partition, sum(rows) FROM system.parts WHERE database = ${chString(this.db)} AND table = ${chString(this.local)} AND active GROUP BY partition`);
+      for (const [p, count] of parts) {
+        const s = Number(p);
+        // A segment on the wrong shard (the shard count changed) is not counted: it would be read twice.
+        if (Number.isSafeInteger(s) && s % this.shards === i) rows.set(s, Number(count));
+      }
+    }
+    let s = 0;
+    while (rows.get(s) === n) s++;
+    return s * n;
+  }
+
+  /** Takes the stream's events from `offset` on; what it has already is skipped, a gap refused. */
+  add(offset: number, batch: ColumnBatch): void {
+    const next = this.nextOffset;
+    if (offset > next) throw new Error(`cluster dataset ${this.id}: events from offset ${offset} but the loader needs ${next} first`);
+    const skip = next - offset;
+    if (skip >= batch.count) return;
+    const part = skip > 0 ? sliceBatch(batch, skip, batch.count) : batch;
+    this.pending.push(part);
+    this.pendingCount += part.count;
+  }
+
+  /** Loads every complete segment waiting, one at a time, in order; stops at the first failure (said in `lastError`). */
+  load(): Promise<LoadReport> {
+    const run = this.chain.then(() => this.loadReady());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadReady(): Promise<LoadReport> {
+    const n = this.options.segment;
+    const t0 = performance.now();
+    let segments = 0;
+    while (this.pendingCount >= n) {
+      const all = this.pending.length === 1 ? this.pending[0]! : concatBatches(this.schema, this.pending);
+      const events = sliceBatch(all, 0, n);
+      const s = this.w / n;
+      const shard = this.options.shards[s % this.shards]!;
+      try {
+        await shard.exec(`ALTER TABLE ${chIdent(this.db)}.${chIdent(this.local)} DROP PARTITION ${s}`);
+        await shard.exec(`INSERT INTO ${chIdent(this.db)}.${chIdent(this.local)} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1) });
+      } catch (e) {
+        this.lastError = `segment ${s} (seq ${this.w + 1}..${this.w + n}) not loaded: ${e instanceof Error ? e.message : String(e)}`;
+        this.pending = [all];
+        throw new Error(this.lastError);
+      }
+      this.pending = all.count > n ? [sliceBatch(all, n, all.count)] : [];
+      this.pendingCount -= n;
+      this.w += n;
+      segments++;
+      this.lastError = null;
+    }
+    return { segments, events: segments * n, ms: performance.now() - t0 };
+  }
+
+  /** A read over every shard, from the first node that answers (each holds the Distributed table). */
+  async rows(sql: string): Promise<unknown[][]> {
+    let last: unknown = null;
+    for (const shard of this.options.shards) {
+      try {
+        return await shard.rows(sql, { readonly: true });
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw last instanceof Error ? last : new Error(String(last));
+  }
+}
