@@ -19,6 +19,13 @@ interface Entry {
   skip?: { kind: 'lost' | 'rejected'; reason: string };
 }
 
+/** A stored entry as an in-process reader sees it: events, or offsets that carry none (`batch` null). */
+export interface TappedEntry {
+  offset: number;
+  count: number;
+  batch: ColumnBatch | null;
+}
+
 export interface Subscriber {
   ws: WebSocket;
   sendOffset: number;
@@ -37,6 +44,8 @@ export class StreamHub {
   /** This incarnation of the stream (StreamInfo.epoch), set by its owner. */
   epoch = '';
   readonly subscribers = new Set<Subscriber>();
+  /** In-process readers (the cluster loader): each entry as it is stored. */
+  private readonly taps = new Set<(e: TappedEntry) => void>();
 
   constructor(
     readonly id: string,
@@ -88,6 +97,7 @@ export class StreamHub {
     this.nextOffset += count;
     this.buffered += count;
     this.trim();
+    for (const t of this.taps) t({ offset: this.nextOffset - count, count, batch: null });
     for (const sub of this.subscribers) this.pump(sub);
   }
 
@@ -101,7 +111,23 @@ export class StreamHub {
     this.nextOffset += batch.count;
     this.buffered += batch.count;
     this.trim();
+    // A deliberately broken message carries no event a reader accepts: its offsets are a gap.
+    for (const t of this.taps) t({ offset: this.nextOffset - batch.count, count: batch.count, batch: rawJson === undefined ? batch : null });
     for (const sub of this.subscribers) this.pump(sub);
+  }
+
+  /**
+   * Reads the stream in-process from `fromOffset`: the buffered entries now, then each new one as it
+   * is stored. Returns null, reading nothing, when `fromOffset` is no longer buffered.
+   */
+  tap(fromOffset: number, reader: (e: TappedEntry) => void): { close(): void } | null {
+    if (fromOffset < this.bufferedFrom) return null;
+    for (const e of this.entries) {
+      if (e.offset + e.batch.count <= fromOffset) continue;
+      reader({ offset: e.offset, count: e.batch.count, batch: e.skip || e.raw ? null : e.batch });
+    }
+    this.taps.add(reader);
+    return { close: () => this.taps.delete(reader) };
   }
 
   private trim(): void {

@@ -18,6 +18,7 @@ import type { ViewDef } from '../../src/views/ViewDef';
 import { ClickHouseClient } from './ClickHouseClient';
 import { ClusterDataset } from './ClusterDataset';
 import { clusterViewRows } from './clusterViews';
+import { tsvRows } from './tsvRows';
 
 let cluster: ClickHouseCluster | null = null;
 beforeAll(async () => {
@@ -31,11 +32,16 @@ afterAll(async () => {
 const clients = (c: ClickHouseCluster) => c.nodes.map((n) => new ClickHouseClient({ url: n.url, timeoutMs: 10_000 }));
 const dataset = (c: ClickHouseCluster, id: string, schema: DatasetSchema, segment: number) => new ClusterDataset({ shards: clients(c), cluster: c.name, segment }, id, schema);
 
-/** Feeds `events` from `offset` in uneven chunks, as a stream delivers them. */
-function feed(ds: ClusterDataset, events: ColumnBatch, from = 0): void {
+/**
+ * Feeds events `from..` in uneven chunks, as a stream delivers them; with `gapAt`, five offsets that
+ * carry no event (a refused message) come before event `gapAt`, so offsets run 5 ahead of seqs after it.
+ */
+function feed(ds: ClusterDataset, events: ColumnBatch, from = 0, gapAt = Number.POSITIVE_INFINITY): void {
+  const offsetOf = (i: number) => (i >= gapAt ? i + 5 : i);
   for (let at = from, k = 0; at < events.count; k++) {
-    const end = Math.min(events.count, at + 1 + ((k * 389) % 700));
-    ds.add(at, sliceBatch(events, at, end));
+    if (at === gapAt) ds.take(gapAt, 5, null);
+    const end = Math.min(events.count, at + 1 + ((k * 389) % 700), at < gapAt ? gapAt : Number.POSITIVE_INFINITY);
+    ds.take(offsetOf(at), end - at, sliceBatch(events, at, end));
     at = end;
   }
 }
@@ -79,9 +85,10 @@ describe('a dataset whose batch layer is a two-shard ClickHouse cluster', () => 
     feed(ds, sliceBatch(events, 0, 1_000), 0);
     await ds.load();
     expect(ds.watermark).toBe(800);
+    expect(ds.watermarkOffset).toBe(800);
     // Shard 2 holds the odd segments: with it down, W stops before segment 3 (seq 1201..1600).
     await cluster.nodes[1]!.kill();
-    feed(ds, events, 1_000);
+    feed(ds, events, 1_000, 2_500);
     await expect(ds.load()).rejects.toThrow(/segment 3 \(seq 1201\.\.1600\) not loaded/);
     expect(ds.watermark).toBe(1_200);
     expect(ds.lastError).toMatch(/cannot be reached/);
@@ -89,14 +96,28 @@ describe('a dataset whose batch layer is a two-shard ClickHouse cluster', () => 
     await cluster.nodes[1]!.start();
     // Half of segment 3 written by a load that died midway: the reload replaces it.
     const half = compileView(DEFAULT_VIEWS[0]!, SHOP_SCHEMA);
-    await cluster.nodes[1]!.run(`INSERT INTO ${ds.local} FORMAT TabSeparated`, (await import('./tsvRows')).tsvRows(SHOP_SCHEMA, sliceBatch(events, 1_200, 1_400), 1_201));
+    await cluster.nodes[1]!.run(
+      `INSERT INTO ${ds.local} FORMAT TabSeparated`,
+      tsvRows(
+        SHOP_SCHEMA,
+        sliceBatch(events, 1_200, 1_400),
+        1_201,
+        Array.from({ length: 200 }, (_, i) => 1_200 + i),
+      ),
+    );
     // The server restarts: a new writer reads W back from the shards and asks for events from there.
     const again = dataset(cluster, 'shop_b', SHOP_SCHEMA, 400);
     await again.open();
     expect(again.watermark).toBe(1_200);
-    feed(again, events, again.nextOffset);
+    expect(again.nextOffset).toBe(1_200);
+    feed(again, events, 1_200, 2_500);
     await again.load();
     expect(again.watermark).toBe(4_000);
+    // Seqs stay dense over the events; the offsets skip the gap's five.
+    expect(again.watermarkOffset).toBe(4_005);
+    const reopened = dataset(cluster, 'shop_b', SHOP_SCHEMA, 400);
+    await reopened.open();
+    expect([reopened.watermark, reopened.watermarkOffset]).toEqual([4_000, 4_005]);
     expect(await shardCounts(cluster, again.local)).toEqual([2_000, 2_000]);
     const r = await clusterViewRows(again, DEFAULT_VIEWS, 4_000);
     expectViews(half, half.fromRows(r.views[DEFAULT_VIEWS[0]!.id]!), events, 'after the kill and restart');

@@ -1,7 +1,9 @@
 /**
  * A dataset whose batch layer is a ClickHouse cluster (issue 14). The server, not a tab, writes its
- * master dataset: the stream's events go into the shards in offset-range segments, `seq` = offset
- * + 1, so a tab's seq split stays exact.
+ * master dataset: the stream's events go into the shards in seq-range segments. Seqs are given as a
+ * tab's log gives them, 1, 2, 3… over the events, offsets that carry none (a gap) taking none, so a
+ * tab that reads the stream from the offset after W holds exactly the seqs past W. Each row keeps
+ * its stream offset (`off`), so a restarted writer knows where in the stream W is.
  *
  * Segment s holds seqs s*N+1..(s+1)*N, is one partition (`intDiv(seq - 1, N)`) of one shard's local
  * MergeTree table (s mod shards), and is loaded whole or not at all: an INSERT of one block is atomic
@@ -37,10 +39,15 @@ export class ClusterDataset {
   readonly local: string;
   readonly distributed: string;
   private readonly db: string;
-  /** Events past W not loaded yet, in seq order, the first at seq W + 1. */
+  /** Events past W not loaded yet, in seq order, the first at seq W + 1, and their stream offsets. */
   private pending: ColumnBatch[] = [];
+  private pendingOffsets: number[] = [];
   private pendingCount = 0;
   private w = 0;
+  /** The stream offset after the last event (or gap) taken. */
+  private nextOff = 0;
+  /** The stream offset after the event at seq W. */
+  private wOff = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** Why the last load stopped, in plain words; null after one that got through. */
   lastError: string | null = null;
@@ -63,9 +70,14 @@ export class ClusterDataset {
     return this.w;
   }
 
-  /** The stream offset the loader needs next (offset = seq - 1). */
+  /** The stream offset the loader needs next. */
   get nextOffset(): number {
-    return this.w + this.pendingCount;
+    return this.nextOff;
+  }
+
+  /** The stream offset after the event at seq W: where a tab whose log ends at W reads on. */
+  get watermarkOffset(): number {
+    return this.wOff;
   }
 
   get shards(): number {
@@ -75,7 +87,7 @@ export class ClusterDataset {
   /** Creates the tables where missing and reads W back from the shards. */
   async open(): Promise<void> {
     const n = this.options.segment;
-    const columns = ['seq Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
+    const columns = ['seq Int64', 'off Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
     for (const shard of this.options.shards) {
       await shard.exec(`CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.local)} (${columns}) ENGINE = MergeTree PARTITION BY intDiv(seq - 1, ${n}) ORDER BY seq`);
       await shard.exec(
@@ -83,8 +95,19 @@ export class ClusterDataset {
       );
     }
     this.w = await this.loadedWatermark();
+    this.wOff = this.w === 0 ? 0 : await this.offsetAfter(this.w);
+    this.nextOff = this.wOff;
     this.pending = [];
+    this.pendingOffsets = [];
     this.pendingCount = 0;
+  }
+
+  private async offsetAfter(seq: number): Promise<number> {
+    const s = Math.floor((seq - 1) / this.options.segment);
+    const shard = this.options.shards[s % this.shards]!;
+    const [[off] = []] = await shard.rows(`SELECT max(off) FROM ${chIdent(this.db)}.${chIdent(this.local)} WHERE seq = ${seq}`);
+    if (typeof off !== 'number') throw new Error(`cluster dataset ${this.id}: seq ${seq} has no stream offset`);
+    return off + 1;
   }
 
   /** Rows per segment as the shards hold them, then the leading run of complete segments. */
@@ -104,14 +127,20 @@ export class ClusterDataset {
     return s * n;
   }
 
-  /** Takes the stream's events from `offset` on; what it has already is skipped, a gap refused. */
-  add(offset: number, batch: ColumnBatch): void {
-    const next = this.nextOffset;
-    if (offset > next) throw new Error(`cluster dataset ${this.id}: events from offset ${offset} but the loader needs ${next} first`);
+  /**
+   * Takes the stream's entry at `offset`: its events, or (`batch` null) `count` offsets that carry
+   * none. What it has already is skipped; an entry past the next offset it needs is refused.
+   */
+  take(offset: number, count: number, batch: ColumnBatch | null): void {
+    const next = this.nextOff;
+    if (offset > next) throw new Error(`cluster dataset ${this.id}: the stream from offset ${offset}, but the loader needs offset ${next} first`);
     const skip = next - offset;
-    if (skip >= batch.count) return;
+    if (skip >= count) return;
+    this.nextOff = offset + count;
+    if (!batch) return;
     const part = skip > 0 ? sliceBatch(batch, skip, batch.count) : batch;
     this.pending.push(part);
+    for (let i = skip; i < count; i++) this.pendingOffsets.push(offset + i);
     this.pendingCount += part.count;
   }
 
@@ -133,7 +162,7 @@ export class ClusterDataset {
       const shard = this.options.shards[s % this.shards]!;
       try {
         await shard.exec(`ALTER TABLE ${chIdent(this.db)}.${chIdent(this.local)} DROP PARTITION ${s}`);
-        await shard.exec(`INSERT INTO ${chIdent(this.db)}.${chIdent(this.local)} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1) });
+        await shard.exec(`INSERT INTO ${chIdent(this.db)}.${chIdent(this.local)} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1, this.pendingOffsets) });
       } catch (e) {
         this.lastError = `segment ${s} (seq ${this.w + 1}..${this.w + n}) not loaded: ${e instanceof Error ? e.message : String(e)}`;
         this.pending = [all];
@@ -141,6 +170,8 @@ export class ClusterDataset {
       }
       this.pending = all.count > n ? [sliceBatch(all, n, all.count)] : [];
       this.pendingCount -= n;
+      this.wOff = this.pendingOffsets[n - 1]! + 1;
+      this.pendingOffsets = this.pendingOffsets.slice(n);
       this.w += n;
       segments++;
       this.lastError = null;
