@@ -19,6 +19,9 @@ import { send, serveSubscriber, streamInfos } from './sockets/subscriberSocket';
 import { serveStatic } from './staticFiles';
 import type { StreamDeclaration } from './streams/declaration';
 import { StreamRegistry } from './streams/StreamRegistry';
+import type { LiveStream } from './streams/LiveStream';
+import { ClusterBatch, type ClusterBatchOptions } from './cluster/ClusterBatch';
+import { handleClusterApi } from './cluster/clusterApi';
 
 export interface ServerOptions {
   port?: number;
@@ -57,6 +60,8 @@ export interface ServerOptions {
   faults?: boolean;
   /** Keep the send time of recent batches, for freshness measurements (GET /api/streams/:id/publishes). */
   diagnostics?: boolean;
+  /** A ClickHouse cluster as the batch layer of these streams' datasets (issue 14; server/cluster/). */
+  cluster?: Omit<ClusterBatchOptions, 'log'>;
   log?: (line: string) => void;
 }
 
@@ -80,6 +85,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE });
   const producers = new WebSocketServer({ noServer: true, maxPayload: MAX_INGEST_BYTES });
+  const cluster = options.cluster ? new ClusterBatch({ ...options.cluster, log }) : null;
+  const attach = async (streams: readonly LiveStream[]) => {
+    for (const s of streams) await cluster?.attach(s).catch((e: unknown) => log(`stream ${s.id} not put on the cluster: ${String(e)}`));
+  };
   const registry = new StreamRegistry({
     replayBuffer: options.replayBuffer ?? 500_000,
     ackWindow: options.ackWindow ?? DEFAULT_ACK_WINDOW,
@@ -90,6 +99,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     onChange: () => {
       const streams = streamInfos(registry);
       for (const c of wss.clients) send(c, { type: 'streams', streams });
+      void attach(registry.list());
     },
   });
   let demo: DemoStream | null = null;
@@ -104,6 +114,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       if (!('stream' in r)) throw new Error(`stream ${d.id}: ${r.error}`);
       if (r.widened.length) log(`stream ${d.id} widened with ${r.widened.join(', ')}`);
     }
+    if (cluster) {
+      await cluster.check();
+      await attach(registry.list());
+    }
   } catch (e) {
     await registry.close();
     throw e;
@@ -114,6 +128,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     // Re-pump every tick so subscribers held back by a full socket catch up once it drains.
     for (const s of registry.list()) for (const sub of s.hub.subscribers) s.hub.pump(sub);
   }, tickMs);
+  let loading = false;
+  const clusterTimer = cluster
+    ? setInterval(() => {
+        if (loading) return;
+        loading = true;
+        void cluster.tick().finally(() => (loading = false));
+      }, 1000)
+    : null;
 
   // Non-browser clients send no Origin; browsers always do, and a page elsewhere must not use our sockets.
   const originOk = (origin: string | undefined) => !origin || (options.allowedOrigins ? options.allowedOrigins.includes(origin) : isLoopbackOrigin(origin));
@@ -126,7 +148,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         log(`refused a ${req.method} ${url.pathname} from origin ${req.headers.origin}`);
         return sendJson(res, 403, { error: 'origin not allowed: writes come from producers or from the app itself' });
       }
-      handleApi(cx, req, res, url).catch((e: unknown) => {
+      const api =
+        url.pathname === '/api/cluster' || url.pathname.startsWith('/api/cluster/')
+          ? handleClusterApi(cluster, req, res, url).then((done) => (done ? undefined : sendJson(res, 404, { error: 'no such resource' })))
+          : handleApi(cx, req, res, url);
+      api.catch((e: unknown) => {
         log(`api error: ${String(e)}`);
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       });
@@ -166,6 +192,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      if (clusterTimer) clearInterval(clusterTimer);
+      cluster?.close();
       for (const c of [...wss.clients, ...producers.clients]) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
       await new Promise<void>((r) => producers.close(() => r()));

@@ -84,8 +84,12 @@ export class ClusterDataset {
     return this.options.shards.length;
   }
 
-  /** Creates the tables where missing and reads W back from the shards. */
-  async open(): Promise<void> {
+  /**
+   * Creates the tables where missing and reads W back from the shards. `epoch` names the stream's
+   * incarnation (StreamInfo.epoch): a cluster holding another one is refused, because its seqs
+   * belong to offsets that started over.
+   */
+  async open(epoch?: string): Promise<void> {
     const n = this.options.segment;
     const columns = ['seq Int64', 'off Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
     for (const shard of this.options.shards) {
@@ -94,12 +98,26 @@ export class ClusterDataset {
         `CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.distributed)} AS ${chIdent(this.db)}.${chIdent(this.local)} ENGINE = Distributed(${chIdent(this.options.cluster)}, ${chIdent(this.db)}, ${chIdent(this.local)})`,
       );
     }
+    if (epoch !== undefined) await this.checkEpoch(epoch);
     this.w = await this.loadedWatermark();
     this.wOff = this.w === 0 ? 0 : await this.offsetAfter(this.w);
     this.nextOff = this.wOff;
     this.pending = [];
     this.pendingOffsets = [];
     this.pendingCount = 0;
+  }
+
+  private async checkEpoch(epoch: string): Promise<void> {
+    const shard = this.options.shards[0]!;
+    const table = `${chIdent(this.db)}.${chIdent(`lw_${this.id}_epoch`)}`;
+    await shard.exec(`CREATE TABLE IF NOT EXISTS ${table} (epoch String) ENGINE = TinyLog`);
+    const [[held] = []] = await shard.rows(`SELECT epoch FROM ${table} LIMIT 1`);
+    if (held === undefined) await shard.exec(`INSERT INTO ${table} FORMAT TabSeparated`, { body: `${epoch.replace(/[\\\t\n\r\0]/g, ' ')}\n` });
+    else if (held !== epoch.replace(/[\\\t\n\r\0]/g, ' ')) {
+      throw new Error(
+        `the cluster holds another incarnation of stream ${this.id} (${String(held)}), this server's is ${epoch}: the stream's offsets started over. Start the server with the --data-dir it had, or drop the cluster's tables lw_${this.id}*`,
+      );
+    }
   }
 
   private async offsetAfter(seq: number): Promise<number> {

@@ -1,0 +1,157 @@
+/**
+ * The server with a two-shard ClickHouse cluster behind it: a declared stream's events reach the
+ * cluster in whole segments, /api/cluster says W and where in the stream it is, and the views at W
+ * equal what the test computes from the events it sent. A restart with the same --data-dir goes
+ * on from the cluster's W; one without it is refused for the cluster, in plain words.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouseCluster, type ClickHouseCluster } from '../../src/testing/clickhouseServer';
+import type { ViewDef } from '../../src/views/ViewDef';
+import { createServer, type RunningServer } from '../createServer';
+import type { StreamDeclaration } from '../streams/declaration';
+
+let cluster: ClickHouseCluster | null = null;
+beforeAll(async () => {
+  cluster = await startClickHouseCluster(2);
+}, 90_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const ORDERS: StreamDeclaration = {
+  id: 'orders',
+  schema: {
+    fields: [
+      { name: 'country', type: 'text' },
+      { name: 'amount', type: 'float' },
+    ],
+  },
+  timeZone: 'UTC',
+};
+const COUNTRIES = ['DE', "O'Hara", 'US', 'a\\b'];
+const VIEW: ViewDef = {
+  id: 'by-country',
+  name: 'by country',
+  dataset: 'orders',
+  groupBy: ['country'],
+  bucketMs: null,
+  measures: [
+    { op: 'count', label: 'n' },
+    { op: 'sum', field: 'amount', label: 'amount' },
+  ],
+};
+
+interface ClusterStatus {
+  cluster: string | null;
+  datasets: Record<string, { w: number; wOffset: number; readOffset: number; error: string | null }>;
+}
+
+async function status(url: string): Promise<ClusterStatus> {
+  return (await (await fetch(`${url}/api/cluster`)).json()) as ClusterStatus;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Sends `n` orders from `from` on; returns them, so the test can count them itself. */
+async function send(url: string, from: number, n: number): Promise<{ country: string; amount: number }[]> {
+  const events = Array.from({ length: n }, (_, k) => ({ country: COUNTRIES[(from + k) % COUNTRIES.length]!, amount: ((from + k) % 97) + 0.25, ts: 1_700_000_000_000 + (from + k) * 1000 }));
+  for (let i = 0; i < n; i += 300) {
+    const res = await fetch(`${url}/api/streams/orders/events`, { method: 'POST', body: JSON.stringify(events.slice(i, i + 300)) });
+    expect(res.status).toBe(200);
+  }
+  return events.map(({ country, amount }) => ({ country, amount }));
+}
+
+function byCountry(events: readonly { country: string; amount: number }[]): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const e of events) {
+    const t = (out[e.country] ??= [0, 0]);
+    t[0] += 1;
+    t[1] += e.amount;
+  }
+  return out;
+}
+
+async function viewsAt(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${url}/api/cluster/orders/views`, { method: 'POST', body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('the server with a ClickHouse cluster as the batch layer', () => {
+  it('loads a stream into the cluster and answers views at W exactly; restarts go on from the cluster; bad requests are refused', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    const c = cluster;
+    const dataDir = mkdtempSync(join(tmpdir(), 'lwb-cluster-'));
+    const start = () => createServer({ demo: false, dataDir, streams: [ORDERS], cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 250 } });
+    let server: RunningServer | null = await start();
+    try {
+      const sentA = await send(server.url, 0, 1_100);
+      // Four whole segments of 250; the last 100 events wait for the fifth (a tab's speed layer holds them).
+      const s = await until(
+        () => status(server!.url),
+        (x) => x.datasets.orders?.w === 1_000,
+      );
+      expect(s).toMatchObject({ cluster: c.name, datasets: { orders: { w: 1_000, wOffset: 1_000, readOffset: 1_100, error: null } } });
+      const r = await viewsAt(server.url, { views: [VIEW] });
+      expect(r.status).toBe(200);
+      expect(r.json).toMatchObject({ w: 1_000, upto: 1_000, shards: 2 });
+      const rows = (r.json.views as Record<string, [string, number, number, number][]>)[VIEW.id]!;
+      const got = Object.fromEntries(rows.map(([k, n, sum]) => [k, [n, sum]]));
+      const want = byCountry(sentA.slice(0, 1_000));
+      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+      for (const [k, [n, sum]] of Object.entries(want)) {
+        expect(got[k]![0]).toBe(n);
+        expect(got[k]![1]).toBeCloseTo(sum, 6);
+      }
+      // Refused, and said why.
+      expect((await viewsAt(server.url, { views: [VIEW], upto: 1_001 })).status).toBe(400);
+      expect((await viewsAt(server.url, { views: [{ ...VIEW, measures: [{ op: 'median', label: 'm' }] }] })).json.error).toMatch(/views\[0\].*unknown operator/);
+      expect((await viewsAt(server.url, { nope: 1 })).status).toBe(400);
+      expect((await fetch(`${server.url}/api/cluster/nope/views`, { method: 'POST', body: '{"views":[]}' })).status).toBe(404);
+
+      // A restart with the same --data-dir: the cluster's W is read back and loading goes on from there.
+      await server.close();
+      server = await start();
+      const sentB = await send(server.url, 1_100, 150);
+      await until(
+        () => status(server!.url),
+        (x) => x.datasets.orders?.w === 1_250,
+      );
+      const all = await viewsAt(server.url, { views: [VIEW] });
+      const rowsAll = (all.json.views as Record<string, [string, number, number, number][]>)[VIEW.id]!;
+      const wantAll = byCountry([...sentA, ...sentB]);
+      expect(rowsAll.reduce((n, row) => n + row[1], 0)).toBe(1_250);
+      for (const [k, n] of rowsAll.map((row) => [row[0], row[1]] as const)) expect(n).toBe(wantAll[k]![0]);
+      expect(await c.nodes[0]!.rows('SELECT count(), uniqExact(seq) FROM lw_orders')).toEqual([[1_250, 1_250]]);
+    } finally {
+      await server?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    // Without its data the stream starts its offsets over: the cluster is refused for it, in plain words.
+    const lines: string[] = [];
+    const fresh = await createServer({ demo: false, streams: [ORDERS], cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 250 }, log: (l) => lines.push(l) });
+    try {
+      expect(lines.join('\n')).toMatch(/another incarnation of stream orders/);
+      expect((await status(fresh.url)).datasets.orders).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  }, 120_000);
+
+  it('refuses to start when the cluster is not what --clickhouse says', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    await expect(createServer({ demo: false, cluster: { shards: [cluster.nodes[0]!.url], cluster: cluster.name } })).rejects.toThrow(/has 2 shards .* names 1/);
+    await expect(createServer({ demo: false, cluster: { shards: cluster.nodes.map((n) => n.url), cluster: 'nope' } })).rejects.toThrow(/has 0 shards/);
+  });
+});
