@@ -17,7 +17,12 @@ const HELP = `npm run serve -- [flags]
   --rate 300 --seed 42 --paused   the demo stream
   --max-events-per-second N --max-requests-per-second N --max-streams N   per-producer limits
   --allow-origin URL        an origin allowed to open sockets (repeatable; loopback origins by default)
-  --dist dist --no-isolation`;
+  --dist dist --no-isolation
+  --clickhouse URL[,URL…]   a ClickHouse cluster as the batch layer: each shard's HTTP address, in the cluster's
+                            shard order (credentials from LAMBDA_WORKBENCH_CLICKHOUSE_USER / _PASSWORD)
+  --clickhouse-cluster NAME the cluster's name in the shards' remote_servers (needed with --clickhouse)
+  --clickhouse-streams a,b  only these streams' datasets on the cluster (default: every stream)
+  --clickhouse-segment N    events per loaded segment (default 262144)`;
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +42,10 @@ const { values } = parseArgs({
     'max-events-per-second': { type: 'string' },
     'max-requests-per-second': { type: 'string' },
     'max-streams': { type: 'string' },
+    clickhouse: { type: 'string' },
+    'clickhouse-cluster': { type: 'string' },
+    'clickhouse-streams': { type: 'string' },
+    'clickhouse-segment': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -67,6 +76,28 @@ try {
   const maxEvents = count('max-events-per-second', values['max-events-per-second']);
   const maxRequests = count('max-requests-per-second', values['max-requests-per-second']);
   const maxStreams = count('max-streams', values['max-streams']);
+  const segment = count('clickhouse-segment', values['clickhouse-segment']);
+  if (values.clickhouse && !values['clickhouse-cluster']) fail("--clickhouse needs --clickhouse-cluster <name>: the cluster in the shards' remote_servers");
+  const user = process.env.LAMBDA_WORKBENCH_CLICKHOUSE_USER;
+  const cluster = values.clickhouse
+    ? {
+        shards: values.clickhouse
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+        cluster: values['clickhouse-cluster'] ?? '',
+        ...(segment ? { segment } : {}),
+        ...(values['clickhouse-streams']
+          ? {
+              streams: values['clickhouse-streams']
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            }
+          : {}),
+        ...(user ? { user, password: process.env.LAMBDA_WORKBENCH_CLICKHOUSE_PASSWORD ?? '' } : {}),
+      }
+    : null;
   const server = await createServer({
     port: Number(values.port),
     host: values.host,
@@ -84,6 +115,7 @@ try {
     ...(maxStreams ? { maxStreams } : {}),
     isolation: !values['no-isolation'],
     ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
+    ...(cluster ? { cluster } : {}),
     log: (line) => console.log(line),
   });
   const names = [...(values['no-demo'] ? [] : [`shop (demo, ${values.rate} events/s${values.paused ? ', paused' : ''})`]), ...streams.map((s) => s.id)];
