@@ -53,9 +53,16 @@ test('retention: last N events, then last N days of event time, exact counts lef
   await expect(row.getByTestId('retention-save')).toBeDisabled();
   await expect(retention).toContainText('whole number of days');
   await row.getByRole('button', { name: 'Cancel' }).click();
+  // Reopened, the form shows the policy in force, not what was typed and cancelled.
+  await row.getByTestId('retention-edit').click();
+  await expect(row.getByTestId('retention-kind')).toHaveValue('all');
+  await page.keyboard.press('Escape');
+  await expect(row.getByTestId('retention-edit')).toBeFocused();
 
   await setPolicy('events', 1200);
   await expect(retention).toContainText('Keeps the last 1,200 events');
+  // The form closed, the keyboard is back on Change.
+  await expect(row.getByTestId('retention-edit')).toBeFocused();
   await expectHeld(lastEvents);
 
   await setPolicy('days', 12);

@@ -38,10 +38,16 @@ export class ClickHouseClient {
     const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
     if (this.options.user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${this.options.user}:${this.options.password ?? ''}`).toString('base64')}`;
     let res: Response;
+    const send = () => fetch(`${this.url}/?${q}`, { method: 'POST', headers, body: opts.body ?? sql, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });
     try {
-      res = await fetch(`${this.url}/?${q}`, { method: 'POST', headers, body: opts.body ?? sql, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });
+      // ClickHouse closes an idle keep-alive connection after a few seconds; a request that went out on
+      // it as it closed never reached the server, so it is sent once more (every statement we send is
+      // safe to repeat: CREATE … IF NOT EXISTS, a whole-partition reload, reads).
+      res = await send().catch((e: unknown) => (isTimeout(e) ? Promise.reject(e) : send()));
     } catch (e) {
-      throw new ClickHouseError(`ClickHouse at ${this.url} cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
+      // fetch's own message is "fetch failed"; the cause says what (refused, reset, timed out).
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      throw new ClickHouseError(`ClickHouse at ${this.url} cannot be reached: ${e instanceof Error ? e.message : String(e)}${cause}`);
     }
     const text = await res.text();
     if (!res.ok) throw new ClickHouseError(`ClickHouse at ${this.url} refused it: ${firstLine(text)}`);
@@ -61,4 +67,8 @@ export class ClickHouseClient {
 /** ClickHouse's errors carry a stack trace after the message: the first line says it. */
 function firstLine(text: string): string {
   return text.trim().split('\n')[0]!.slice(0, 500);
+}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
 }

@@ -7,6 +7,7 @@
  */
 import { schemaProblem, type DatasetSchema } from '../protocol/schema';
 import { abortImport } from './fileImport';
+import { eventsHeld } from './retention';
 import { type DatasetRecord, type LogDb, newDatasetRecord, type SavedQueryRecord, type SavedViewRecord } from './LogDb';
 
 export interface RestoringDataset {
@@ -17,7 +18,7 @@ export interface RestoringDataset {
 
 /** The datasets that hold events (or are taking an import): a restore refuses a workspace with any. */
 export async function datasetsInUse(db: LogDb): Promise<{ name: string; events: number }[]> {
-  return (await db.datasets.toArray()).filter((d) => d.highWater > 0 || d.pendingImport).map((d) => ({ name: d.name, events: d.highWater }));
+  return (await db.datasets.toArray()).filter((d) => d.highWater > 0 || d.pendingImport).map((d) => ({ name: d.name, events: eventsHeld(d) }));
 }
 
 export class WorkspaceNotEmptyError extends Error {
@@ -27,7 +28,7 @@ export class WorkspaceNotEmptyError extends Error {
 function notEmpty(inUse: { name: string; events: number }[]): WorkspaceNotEmptyError {
   const list = inUse.map((d) => `${d.name}: ${d.events.toLocaleString('en-US')} events`).join('; ');
   return new WorkspaceNotEmptyError(
-    `this workspace already holds data (${list}); a backup is restored only into an empty workspace. Delete those datasets in the Datasets panel (export them first if you need them), or open the app in a new browser profile, and restore again`,
+    `this workspace already holds data (${list}); a backup is restored only into an empty workspace. Unsubscribe its live streams first (Live streams panel: a subscribed stream fills its dataset again at once), delete the datasets in the Datasets panel (export them first if you need them), restore, then subscribe again: the streams resume where the backup's logs end`,
   );
 }
 

@@ -26,6 +26,7 @@ export function BackupControls() {
   const [busy, setBusy] = useState<Busy | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const buttons = { backup: useRef<HTMLButtonElement>(null), restore: useRef<HTMLButtonElement>(null) };
 
   const run = async (kind: Busy['kind'], job: (jobId: string, onProgress: (p: BackupProgress) => void) => Promise<string>) => {
     const jobId = `${kind}-${Date.now()}-${jobs++}`;
@@ -39,6 +40,10 @@ export function BackupControls() {
       setResult({ ok: false, text: cancelled ? `${kind === 'backup' ? 'Backup' : 'Restore'} cancelled; nothing was changed.` : `${kind === 'backup' ? 'Backup failed' : 'Not restored'}: ${reason}.` });
     } finally {
       setBusy(null);
+      // The button was disabled while the job ran, which dropped the keyboard's focus: give it back.
+      requestAnimationFrame(() => {
+        if (document.activeElement === document.body || document.activeElement === null) buttons[kind].current?.focus();
+      });
     }
   };
 
@@ -46,13 +51,13 @@ export function BackupControls() {
     run('backup', async (jobId, onProgress) => {
       const f = await pipeline.backups.backup(onProgress, jobId);
       download(f.blob, f.fileName);
-      return `Saved ${f.fileName}: ${counted(f.datasets, 'dataset')}, ${counted(f.events, 'event')}, ${counted(f.views, 'view')}, ${counted(f.savedQueries, 'saved query', 'saved queries')}, ${fmtBytes(f.bytes)}.`;
+      return `Saved ${f.fileName}: ${counted(f.datasets, 'dataset')}, ${counted(f.events, 'event')}, ${counted(f.views, 'view')}, ${counted(f.savedQueries, 'saved statement')}, ${fmtBytes(f.bytes)}.`;
     });
 
   const restore = (file: File) =>
     run('restore', async (jobId, onProgress) => {
       const r = await pipeline.backups.restore(file, onProgress, jobId);
-      return `Restored ${file.name}: ${counted(r.datasets.length, 'dataset')}, ${counted(r.events, 'event')}, ${counted(r.views, 'view')}, ${counted(r.savedQueries, 'saved query', 'saved queries')}.`;
+      return `Restored ${file.name}: ${counted(r.datasets.length, 'dataset')}, ${counted(r.events, 'event')}, ${counted(r.views, 'view')}, ${counted(r.savedQueries, 'saved statement')}.`;
     });
 
   const onDrop = (e: DragEvent) => {
@@ -63,7 +68,7 @@ export function BackupControls() {
 
   return (
     <div className="backup-controls" data-testid="backup-controls">
-      <button type="button" onClick={() => void backup()} disabled={busy !== null} data-testid="backup-start">
+      <button type="button" ref={buttons.backup} onClick={() => void backup()} disabled={busy !== null} data-testid="backup-start">
         Back up workspace
       </button>
       <button
@@ -73,6 +78,7 @@ export function BackupControls() {
         onDrop={onDrop}
         disabled={busy !== null}
         data-testid="restore-start"
+        ref={buttons.restore}
         title="Or drop a backup file here"
       >
         Restore from backup…

@@ -9,6 +9,7 @@ import { ControlError } from './ControlError';
 import { fmtInt } from './format';
 import { usePipeline } from './PipelineContext';
 import { runControl } from './runControl';
+import { timestampText } from '../protocol/valueText';
 
 type Kind = RetentionPolicy['kind'];
 const KINDS: readonly Kind[] = ['all', 'days', 'events'];
@@ -27,8 +28,10 @@ function initialN(p: RetentionPolicy | undefined): string {
 
 const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
-function runText(r: RetentionRun): string {
-  const rule = r.beforeTs === null ? `seq ≤ ${fmtInt(r.upToSeq)}` : `event time before ${new Date(r.beforeTs).toISOString().slice(0, 16).replace('T', ' ')} UTC, seq ≤ ${fmtInt(r.upToSeq)}`;
+/** A file's event times are wall-clock readings, shown as stored; a stream's are instants, in UTC here (to the ms: the cut is exact). */
+function runText(r: RetentionRun, origin: DatasetStatus['origin']): string {
+  const cut = r.beforeTs === null ? '' : origin === 'file' ? timestampText(r.beforeTs) : `${new Date(r.beforeTs).toISOString().replace('T', ' ').replace('Z', '')} UTC`;
+  const rule = r.beforeTs === null ? `seq ≤ ${fmtInt(r.upToSeq)}` : `event time before ${cut}, seq ≤ ${fmtInt(r.upToSeq)}`;
   return `${localTime.format(r.at)}: removed ${fmtInt(r.removed)} events (${rule})`;
 }
 
@@ -39,9 +42,20 @@ export function RetentionControl({ id, d }: { id: string; d: DatasetStatus }) {
   const [kind, setKind] = useState<Kind>(policy.kind);
   const [n, setN] = useState(initialN(policy));
   const first = useRef<HTMLSelectElement>(null);
+  const change = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  // Opened, the keyboard lands in the form; closed (Apply, Cancel, Escape), back on Change.
   useEffect(() => {
     if (editing) first.current?.focus();
+    else if (wasEditing.current) change.current?.focus();
+    wasEditing.current = editing;
   }, [editing]);
+  const open = () => {
+    // The form starts from the policy in force, not from what was typed and cancelled before.
+    setKind(policy.kind);
+    setN(initialN(policy));
+    setEditing(true);
+  };
   const wanted = policyOf(kind, n);
   const problem = kind === 'all' ? null : n.trim() === '' ? 'enter a number' : retentionProblem(wanted);
   const control = `retention-${id}`;
@@ -82,7 +96,7 @@ export function RetentionControl({ id, d }: { id: string; d: DatasetStatus }) {
           <button type="button" onClick={() => setEditing(false)}>
             Cancel
           </button>
-          <p className="muted small" role="status">
+          <p className={problem ? 'error small' : 'muted small'} role="status">
             {problem ??
               (kind === 'all'
                 ? 'Nothing leaves the log on its own.'
@@ -92,7 +106,7 @@ export function RetentionControl({ id, d }: { id: string; d: DatasetStatus }) {
       ) : (
         <>
           <span data-testid="retention-text">Keeps {policyText(policy)}</span>{' '}
-          <button type="button" data-testid="retention-edit" aria-label={`Change what ${d.name} keeps`} onClick={() => setEditing(true)}>
+          <button type="button" ref={change} data-testid="retention-edit" aria-label={`Change what ${d.name} keeps`} onClick={open}>
             Change
           </button>
         </>
@@ -106,7 +120,7 @@ export function RetentionControl({ id, d }: { id: string; d: DatasetStatus }) {
           <ol reversed start={d.retention?.lastRun}>
             {[...runs].reverse().map((r) => (
               <li key={r.n} data-testid="retention-run" data-removed={r.removed}>
-                {runText(r)}
+                {runText(r, d.origin)}
               </li>
             ))}
           </ol>

@@ -148,7 +148,7 @@ describe('workspace backup and restore', () => {
     const to = await workspace();
     await to.ensureDataset('other', 'other', SHOP_SCHEMA);
     await to.append('other', shopBatch(10, 9));
-    await expect(restoreBackup(to, blob, 'r5')).rejects.toThrow(/already holds data \(other: 10 events\).*Delete those datasets/);
+    await expect(restoreBackup(to, blob, 'r5')).rejects.toThrow(/already holds data \(other: 10 events\).*Unsubscribe its live streams first.*delete the datasets/);
     expect((await to.datasets()).map((d) => d.id)).toEqual(['other']);
     expect(await to.db.segments.count()).toBe(1);
   });

@@ -6,6 +6,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { EventLog } from '../../log/EventLog';
+import { eventsHeld } from '../../log/retention';
 import { parquetChunks } from '../export/parquetWriter';
 import { backupBatches, backupColumnNames, emptyBackupBatch } from './backupColumns';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupDataset, type BackupManifest, type BackupPart, backedUpRecord, MANIFEST_NAME } from './backupManifest';
@@ -95,8 +96,7 @@ export async function writeBackup(log: EventLog, opts: BackupOptions = {}): Prom
   const createdAt = Date.now();
   // Each record is read once: its sources and gaps belong to exactly its high-water mark.
   const records = (await log.datasets()).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-  // Progress counts seqs: with retention's holes the total is an upper bound.
-  const total = records.reduce((n, d) => n + d.highWater, 0);
+  const total = records.reduce((n, d) => n + eventsHeld(d), 0);
   let done = 0;
   let eventCount = 0;
   const zip = new ZipWriter(new Date(createdAt));

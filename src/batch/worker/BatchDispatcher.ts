@@ -35,6 +35,8 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
+  /** Settles once DuckDB has started (or failed to). */
+  private ready: Promise<unknown> = Promise.resolve();
   private readonly retention = new RetentionJobs(
     () => this.log!.db,
     () => this.requireEngine(),
@@ -90,6 +92,7 @@ export class BatchDispatcher {
       return engine;
     })();
     // A recompute asked for while DuckDB starts (after a quick restore or import) waits for it.
+    this.ready = ready.catch(() => undefined);
     this.queue = this.queue.then(() => ready).catch(() => undefined);
     const engine = await ready;
     return { engine: engine.name, initMs: performance.now() - t0 };
@@ -214,7 +217,9 @@ export class BatchDispatcher {
   }
 
   /** Not queued behind recomputes: the console reads views cut at the published W, which a recompute moves only at its end. */
-  consoleQuery({ queryId, sql }: Req<'consoleQuery'>): Promise<Res<'consoleQuery'>> {
+  async consoleQuery({ queryId, sql }: Req<'consoleQuery'>): Promise<Res<'consoleQuery'>> {
+    // Right after a reload DuckDB may still be starting: the statement waits for it rather than failing.
+    await this.ready;
     this.requireEngine();
     return this.console.run(queryId, sql);
   }
@@ -223,7 +228,8 @@ export class BatchDispatcher {
     return this.console.cancel(queryId);
   }
 
-  consoleSchema(): Promise<Res<'consoleSchema'>> {
+  async consoleSchema(): Promise<Res<'consoleSchema'>> {
+    await this.ready;
     this.requireEngine();
     return this.console.schema();
   }
