@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--events N] [--runs K]`: measures the pipeline in headless Chromium
+ * `npm run bench [-- --quick] [--events N] [--runs K] [--only a,b] [--cluster-100m]`: measures the pipeline in headless Chromium
  * against the real built app and server, prints a table and writes bench/results/latest.json
  * (a run with --only: bench/results/<names>.json).
  * Figures are medians of K runs; targets are printed beside them, never asserted.
@@ -17,6 +17,7 @@ import { csvFile, type FileRun, fileRun, parquetFile } from './fileScenarios';
 import { microRuns } from './microScenarios';
 import { interactionRun, p95, p99 } from './interactionScenarios';
 import { metric, type Metric } from './stats';
+import { clusterRuns } from './clusterScenarios';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     dist: { type: 'string', default: 'dist' },
     'no-isolation': { type: 'boolean', default: false },
+    /** Also load and recompute 100M events on the cluster (about 15 minutes here). */
+    'cluster-100m': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -152,6 +155,7 @@ try {
     );
     metrics[`cross_filter_prepare_${label}_ms`] = metric(prepares, 'ms', { note: 'first activation of both charts: their cubes in one or two recomputes' });
   }
+  if (want('cluster')) Object.assign(metrics, await clusterRuns({ runs, quick, big: values['cluster-100m'], log }));
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
   if (want('files')) {
     const files = [
