@@ -1,7 +1,9 @@
 /**
  * Keeps the layers honest: imports point one way, down the stack, React stays in src/ui, and src/protocol
  * (shared with the server) names no DOM or Node type.
- * protocol <- log, views <- speed, batch <- ingest <- serving <- ui; server/ imports only src/protocol.
+ * protocol <- log, views <- speed, batch <- ingest <- serving <- ui; server/ imports only src/protocol and
+ * src/views (the one view definition, compiled to ClickHouse SQL for a cluster batch layer), its tests
+ * also the test helpers.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -90,12 +92,15 @@ describe('architecture', () => {
     expect(bad.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
-  it('server/ imports only src/protocol from the app', () => {
+  it('server/ imports only src/protocol and src/views from the app (its tests also the test helpers)', () => {
     const bad: string[] = [];
     for (const file of files(join(ROOT, 'server'))) {
+      const test = /\.test\.ts$/.test(file);
       for (const spec of imports(file)) {
         if (!spec.includes('/src/')) continue;
-        if (!spec.includes('/src/protocol/')) bad.push(`${relative(ROOT, file)} imports ${spec}`);
+        const testHelper = spec.includes('/src/testing/') || spec.includes('/src/views/testing/');
+        if (test && testHelper) continue;
+        if (testHelper || !(spec.includes('/src/protocol/') || spec.includes('/src/views/'))) bad.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -105,6 +110,13 @@ describe('architecture', () => {
   it('src/protocol compiles with neither DOM nor Node types', () => {
     expect(protocolFiles().length).toBeGreaterThan(0);
     expect(compile(protocolFiles(), ['lib.es2023.d.ts'])).toEqual([]);
+  });
+
+  // The server compiles views too (ClickHouse SQL): the same rule as src/protocol.
+  it('src/views compiles with neither DOM nor Node types', () => {
+    const views = files(join(ROOT, 'src', 'views')).filter((f) => !/\.test(-d)?\.ts$/.test(f) && !f.includes('/testing/'));
+    expect(views.length).toBeGreaterThan(0);
+    expect(compile(views, ['lib.es2023.d.ts'])).toEqual([]);
   });
 
   it('src/protocol imports no Node module', () => {
