@@ -43,6 +43,8 @@ export class StreamHub {
   nextOffset = 0;
   /** This incarnation of the stream (StreamInfo.epoch), set by its owner. */
   epoch = '';
+  /** Where a ClickHouse cluster holding this stream's dataset is (StreamInfo.cluster), set by the cluster loader. */
+  clusterAt: (() => { w: number; wOffset: number }) | null = null;
   readonly subscribers = new Set<Subscriber>();
   /** In-process readers (the cluster loader): each entry as it is stored. */
   private readonly taps = new Set<(e: TappedEntry) => void>();
@@ -55,7 +57,14 @@ export class StreamHub {
   ) {}
 
   info(): StreamInfo {
-    return { id: this.id, schema: this.schema, nextOffset: this.nextOffset, bufferedFrom: this.bufferedFrom, ...(this.epoch ? { epoch: this.epoch } : {}) };
+    return {
+      id: this.id,
+      schema: this.schema,
+      nextOffset: this.nextOffset,
+      bufferedFrom: this.bufferedFrom,
+      ...(this.epoch ? { epoch: this.epoch } : {}),
+      ...(this.clusterAt ? { cluster: this.clusterAt() } : {}),
+    };
   }
 
   get bufferedFrom(): number {

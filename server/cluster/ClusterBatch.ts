@@ -93,6 +93,7 @@ export class ClusterBatch {
       return;
     }
     a.close = tap.close;
+    stream.hub.clusterAt = () => ({ w: ds.watermark, wOffset: ds.watermarkOffset });
     this.options.log(`stream ${stream.id}: batch layer on ClickHouse cluster ${this.options.cluster} (${this.shards} shards), W = ${ds.watermark}`);
   }
 

@@ -31,6 +31,11 @@ export interface DatasetRecord {
   pendingImport?: PendingImport;
   /** Its retention policy and the runs that applied it; absent: keep everything. */
   retention?: RetentionState;
+  /**
+   * Its batch layer is the server's ClickHouse cluster (clusterStart.ts): this log began at seq
+   * `from` + 1 (the cluster holds 1..from) and keeps what the tab read from there on.
+   */
+  cluster?: { from: number };
 }
 
 export interface ImportedFile {

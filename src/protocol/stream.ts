@@ -56,6 +56,12 @@ export interface StreamInfo {
    * (a restart without --data-dir, a broker stream made again). Absent from older servers.
    */
   epoch?: string | undefined;
+  /**
+   * The stream's dataset has its batch layer on the server's ClickHouse cluster: the cluster holds
+   * seqs 1..w whole, and `wOffset` is the stream offset after the event at seq w. A tab new to the
+   * stream starts its log there instead of reading the whole stream. Absent: batch in the tab.
+   */
+  cluster?: { w: number; wOffset: number } | undefined;
 }
 
 /** Exact figures over every valid event a stream published, so tests can check any dashboard. */
@@ -122,6 +128,7 @@ const StreamInfoShape = v.object(
     nextOffset: NonNegativeInteger,
     bufferedFrom: NonNegativeInteger,
     epoch: v.optional(Text),
+    cluster: v.optional(v.object({ w: NonNegativeInteger, wOffset: NonNegativeInteger }, must('an object'))),
   },
   must('an object'),
 );

@@ -197,7 +197,7 @@ export class Pipeline {
   }
 
   private async initBatch(): Promise<void> {
-    const init = await this.batch.call('init', { dbName: this.options.dbName });
+    const init = await this.batch.call('init', { dbName: this.options.dbName, ...(typeof location !== 'undefined' ? { apiBase: location.origin } : {}) });
     await this.batch.call('setViews', { views: this.snap.viewDefs });
     this.update({ batch: { ...this.snap.batch, engine: init.engine, initMs: init.initMs } });
   }
@@ -369,6 +369,7 @@ export class Pipeline {
       lastDurationMs: r.totalMs,
       lastLoadMs: r.loadMs,
       lastEventsLoaded: r.eventsLoaded,
+      clusters: Object.fromEntries(Object.entries(r.datasets).flatMap(([id, d]) => (d.cluster ? [[id, d.cluster]] : []))),
       recomputes: this.snap.batch.recomputes + 1,
       running: false,
       error: null,

@@ -44,6 +44,8 @@ export interface BatchInfo {
   initMs: number | null;
   /** Per dataset: the watermark of the published batch views. */
   w: Record<string, number>;
+  /** Per dataset whose batch came from the server's ClickHouse cluster: its shards and how long it took. */
+  clusters: Record<string, { shards: number; ms: number }>;
   recomputedAt: number | null;
   lastDurationMs: number | null;
   lastLoadMs: number | null;
@@ -103,6 +105,7 @@ export const emptyBatch: BatchInfo = {
   engine: null,
   initMs: null,
   w: {},
+  clusters: {},
   recomputedAt: null,
   lastDurationMs: null,
   lastLoadMs: null,

@@ -137,16 +137,21 @@ export class SpeedLayer {
    * Drops the chunks batch now covers (`lastSeq <= w`) and returns their tally per view: what the
    * speed layer had counted for the events batch has just absorbed.
    */
-  dropUpTo(datasetId: string, w: number): { handedOver: Map<string, Tally>; fromSeq: number; events: number; straddled: boolean } {
+  dropUpTo(datasetId: string, w: number): { handedOver: Map<string, Tally>; fromSeq: number; events: number; straddled: boolean; straddleAfter: number } {
     const fromSeq = this.baseW.get(datasetId) ?? 0;
     const handedOver = new Map<string, Tally>();
     let events = 0;
     let straddled = false;
+    /** Seqs in (straddleAfter, w] sit in chunks reaching past w: not in `handedOver`. */
+    let straddleAfter = w;
     const list = this.chunks.get(datasetId) ?? [];
     const keep: Chunk[] = [];
     for (const c of list) {
       if (c.lastSeq > w) {
-        if (c.firstSeq <= w) straddled = true;
+        if (c.firstSeq <= w) {
+          straddled = true;
+          straddleAfter = Math.min(straddleAfter, Math.max(c.firstSeq - 1, fromSeq));
+        }
         keep.push(c);
         continue;
       }
@@ -162,7 +167,7 @@ export class SpeedLayer {
     this.chunks.set(datasetId, keep);
     this.baseW.set(datasetId, Math.max(w, this.baseW.get(datasetId) ?? 0));
     if (events > 0) this.refold(datasetId);
-    return { handedOver, fromSeq, events, straddled };
+    return { handedOver, fromSeq, events, straddled, straddleAfter };
   }
 
   private withFault(batch: ColumnBatch, n: number): ColumnBatch {

@@ -42,6 +42,7 @@ const status = (name: string, origin: DatasetStatus['origin'], schema: DatasetSc
   maxTs: null,
   importing: false,
   retention: null,
+  clusterFrom: null,
   schema,
 });
 

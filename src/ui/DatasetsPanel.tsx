@@ -48,7 +48,7 @@ function DatasetRow({ id, d }: { id: string; d: DatasetStatus }) {
   useEffect(() => {
     if (confirming) keep.current?.focus();
   }, [confirming]);
-  const source = d.origin === 'file' ? (d.files.length ? d.files.join(', ') : 'files') : 'live stream';
+  const source = d.origin === 'file' ? (d.files.length ? d.files.join(', ') : 'files') : d.clusterFrom !== null ? 'live stream, batch on ClickHouse' : 'live stream';
   return (
     <tr data-testid="dataset-row" data-id={id} data-name={d.name} data-rows={eventsHeld(d)} data-bytes={d.bytes ?? ''} data-origin={d.origin} data-min-ts={d.minTs ?? ''} data-max-ts={d.maxTs ?? ''}>
       <td>

@@ -52,6 +52,7 @@ function Diagram({ dataset }: { dataset: string }) {
   const ing = s.ingest;
   const inLog = status.highWater;
   const w = (Object.hasOwn(s.batch.w, dataset) ? s.batch.w[dataset] : undefined) ?? 0;
+  const cluster = Object.hasOwn(s.batch.clusters, dataset) ? s.batch.clusters[dataset] : undefined;
   const speed = s.speed?.datasets && Object.hasOwn(s.speed.datasets, dataset) ? s.speed.datasets[dataset] : undefined;
   const stream = ing && Object.hasOwn(ing.streams, dataset) ? ing.streams[dataset] : undefined;
   const rate = Math.round(stream?.eventsPerSecond ?? 0);
@@ -78,10 +79,15 @@ function Diagram({ dataset }: { dataset: string }) {
         <div className="flow-fork">
           <div className="flow-branch">
             <Arrow label={`seq ≤ ${fmtInt(w)}`} />
-            <Box kind="batch" title="Batch (DuckDB)" here={at === 'batch'}>
+            <Box kind="batch" title={cluster ? 'Batch (ClickHouse)' : 'Batch (DuckDB)'} here={at === 'batch'}>
               <div>
                 W = <Figure id="w" value={w} text={fmtInt(w)} /> · lag <Figure id="lag" value={inLog - w} text={`${fmtInt(inLog - w)} events`} />
               </div>
+              {cluster && (
+                <div className="small" data-testid="batch-source" data-shards={cluster.shards}>
+                  ClickHouse, {cluster.shards} shard{cluster.shards === 1 ? '' : 's'}, {fmtInt(w)} events, {fmtDuration(cluster.ms)}
+                </div>
+              )}
               <div className="muted small">
                 {s.batch.recomputedAt === null ? 'no recompute yet' : `at ${fmtClock(s.batch.recomputedAt)}, ${fmtDuration(s.batch.lastDurationMs)}`}
                 {s.batchPaused ? ' · paused' : ''}

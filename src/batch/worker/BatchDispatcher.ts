@@ -15,6 +15,7 @@ import { deleteDataset, renameDataset } from '../../log/datasetAdmin';
 import { recoverImports } from '../../log/fileImport';
 import { setRetentionPolicy } from '../../log/retention';
 import { RetentionJobs } from './RetentionJobs';
+import { ClusterViews } from './ClusterViews';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
 import { ExportJobs } from '../export/ExportJobs';
@@ -35,6 +36,9 @@ export class BatchDispatcher {
   /** Recomputes run one at a time; a request during one waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private failNext = false;
+  /** The page's server, for datasets whose batch layer is its ClickHouse cluster. */
+  private apiBase: string | null = null;
+  private readonly cluster = new ClusterViews(() => this.apiBase);
   /** Settles once DuckDB has started (or failed to). */
   private ready: Promise<unknown> = Promise.resolve();
   private readonly retention = new RetentionJobs(
@@ -77,7 +81,8 @@ export class BatchDispatcher {
     private readonly createFileEngine: () => Promise<BatchEngine> = createEngine,
   ) {}
 
-  async init({ dbName }: Req<'init'>): Promise<Res<'init'>> {
+  async init({ dbName, apiBase }: Req<'init'>): Promise<Res<'init'>> {
+    this.apiBase = apiBase ?? null;
     const t0 = performance.now();
     this.log = new EventLog(new LogDb(dbName));
     // Imports a closed tab left open (no tab holds their lock any more) are rolled back first.
@@ -188,10 +193,17 @@ export class BatchDispatcher {
       const records = await this.log!.datasets();
       const schemas = new Map(records.map((d) => [d.id, d.schema]));
       const retained = new Map(records.map((d) => [d.id, d.retention?.cutUpTo ?? 0]));
+      // A cluster's datasets are compared against the cluster, all of a dataset's views in one request.
+      for (const ds of records.filter((d) => d.cluster && ranges[d.id])) {
+        const range = ranges[ds.id]!;
+        const mine = this.views.filter((v) => v.dataset === ds.id);
+        if (range.upto <= range.after) for (const v of mine) views[v.id] = [];
+        else Object.assign(views, (await this.cluster.views(ds.id, mine, range.upto, range.after)).views);
+      }
       for (const v of this.views) {
         const range = ranges[v.dataset];
         const schema = schemas.get(v.dataset);
-        if (!range || !schema) continue;
+        if (!range || !schema || records.some((d) => d.id === v.dataset && d.cluster)) continue;
         // Only what batch has loaded can be compared; the range never goes past the published W.
         if (range.upto > (this.loaded.get(v.dataset) ?? 0)) throw new Error(`reconcile ${v.dataset}: seq ${range.upto} is not loaded`);
         // Another tab's retention run reached into the range: speed counted events batch no longer holds, so no comparison.
@@ -281,8 +293,17 @@ export class BatchDispatcher {
     // Fix W for every dataset first, then load: views then all describe the same instant.
     // Every dataset, not only those with views: each is a table of the SQL console.
     const records = await log.datasets();
+    const onCluster = records.some((d) => d.cluster) ? await this.cluster.state() : {};
     for (const ds of records) {
       if (!ds) continue;
+      if (ds.cluster) {
+        // Batch is the cluster's, up to what it holds whole and this log has reached.
+        const state = onCluster[ds.id];
+        if (!state) throw new Error(`the server no longer holds ${ds.name} on its ClickHouse cluster`);
+        datasets[ds.id] = { w: Math.max(ds.cluster.from, Math.min(state.w, ds.highWater)), loaded: 0, cluster: { shards: state.shards, ms: 0 } };
+        schemas[ds.id] = ds.schema;
+        continue;
+      }
       for (const v of this.views) {
         if (v.dataset !== ds.id) continue;
         // A view that does not compile (setViews reported it) must not stop the others.
@@ -314,6 +335,16 @@ export class BatchDispatcher {
     }
     const t1 = performance.now();
     const views: RecomputeResult['views'] = {};
+    for (const ds of records.filter((d) => d.cluster)) {
+      const state = datasets[ds.id]!;
+      const answer = await this.cluster.views(
+        ds.id,
+        this.views.filter((v) => v.dataset === ds.id),
+        state.w,
+      );
+      Object.assign(views, answer.views);
+      state.cluster = { shards: answer.shards, ms: answer.ms };
+    }
     for (const c of compiled) {
       const w = datasets[c.view.dataset]!.w;
       // An empty dataset has no engine table yet; its views are empty.

@@ -18,6 +18,8 @@ export interface DatasetBatchState {
   w: number;
   /** Events loaded into the engine table (the cache of the log). */
   loaded: number;
+  /** Batch came from the server's ClickHouse cluster: its shards, and how long its answer took. */
+  cluster?: { shards: number; ms: number };
 }
 
 export interface RecomputeResult {
@@ -41,7 +43,8 @@ export interface BatchStats {
 }
 
 export type BatchMethods = {
-  init: { req: { dbName: string }; res: { engine: string; initMs: number } };
+  /** `apiBase`: the page's server, asked for datasets whose batch layer is its ClickHouse cluster. */
+  init: { req: { dbName: string; apiBase?: string }; res: { engine: string; initMs: number } };
   setViews: { req: { views: ViewDef[] }; res: { errors: Record<string, string> } };
   /**
    * Fixes W at each dataset's log end, loads unseen segments, recomputes every view. With `retain`

@@ -148,13 +148,20 @@ export class IngestDispatcher {
     // This worker may not have tallied all of (base, w] yet (another tab's appends, a file import);
     // what it hands over must be exactly that range.
     await this.serially(() => this.follower.catchUp(dataset));
-    const { handedOver, fromSeq, events, straddled } = this.feed.speed.dropUpTo(dataset, w);
-    // A compacted chunk reaching past w cannot be split: re-tally what is past w from the log.
-    if (straddled) await this.serially(() => this.feed.rebuild(dataset));
+    const { handedOver, fromSeq, events, straddled, straddleAfter } = this.feed.speed.dropUpTo(dataset, w);
+    let handed = events;
+    if (straddled) {
+      // A chunk reaching past w cannot be split: re-tally what is past w from the log, and what is at
+      // or below it too, so the hand-over covers (fromSeq, w] whole (a cluster's W falls mid-chunk).
+      await this.serially(() => this.feed.rebuild(dataset));
+      const part = await this.feed.replay(dataset, w, straddleAfter);
+      this.feed.mergeTallies(dataset, handedOver, part.tallies);
+      handed += part.events;
+    }
     this.throttle.markDirty();
     const out: Record<string, Tally> = {};
     for (const [id, t] of handedOver) out[id] = t;
-    return { handedOver: out, fromSeq, events };
+    return { handedOver: out, fromSeq, events: handed };
   }
 
   async kappa({ dataset, upto }: Req<'kappa'>): Promise<Res<'kappa'>> {

@@ -95,15 +95,15 @@ export class SpeedFeed {
    * Kappa: the dataset's views computed by replaying the log's events up to seq `upto` through the
    * speed path alone (the incremental tallies, no SQL), page by page, apart from the live layer.
    */
-  async replay(datasetId: string, upto: number): Promise<{ tallies: Record<string, Tally>; events: number }> {
+  async replay(datasetId: string, upto: number, after = 0): Promise<{ tallies: Record<string, Tally>; events: number }> {
     const schema = this.schemaOf(datasetId);
     const used = this.fieldsUsed(datasetId);
     const compiled = this.views.filter((v) => v.dataset === datasetId).map((v) => compileView(v, schema));
     const tallies: Record<string, Tally> = {};
     for (const c of compiled) tallies[c.view.id] = new Map();
-    let done = 0;
+    let done = after;
     let events = 0;
-    for await (const page of this.log().segmentPages(datasetId, upto)) {
+    for await (const page of this.log().segmentPages(datasetId, upto, undefined, after)) {
       for (const seg of page) {
         // Compaction between pages may merge across what is done, or reach past `upto`: each event once.
         if (seg.lastSeq <= done || seg.firstSeq > upto) continue;
@@ -134,6 +134,18 @@ export class SpeedFeed {
       }
     }
     return { atOrBefore, after };
+  }
+
+  /** Folds `from` (per view id) into `into`, by each view's own merge. */
+  mergeTallies(datasetId: string, into: Map<string, Tally>, from: Record<string, Tally>): void {
+    const schema = this.schemaOf(datasetId);
+    for (const v of this.views) {
+      const t = from[v.id];
+      if (v.dataset !== datasetId || !t) continue;
+      let acc = into.get(v.id);
+      if (!acc) into.set(v.id, (acc = new Map()));
+      compileView(v, schema).mergeInto(acc, t);
+    }
   }
 
   /** The fields the dataset's views read: the only columns worth decoding for them. */

@@ -11,6 +11,7 @@ import { type ColumnBatch, checkBatch, padBatch, schemaProblem } from '../../pro
 import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/stream';
 import { schemaChange } from '../../protocol/schemaChange';
 import { idProblem } from '../../protocol/ids';
+import { startOnCluster } from '../../log/clusterStart';
 import { ownGet } from '../../protocol/ownRecord';
 import { fromWire } from '../../protocol/wire';
 import { datasetStatus, sourceStatus } from './datasetStatus';
@@ -177,6 +178,8 @@ export class StreamIngest {
           `the server's stream ${stream} started its offsets over (a server restarted without --data-dir, or a broker stream made again): reading it from its new start; the dataset keeps the ${ds.highWater} events it has`,
         );
       }
+      // A stream the server holds on a ClickHouse cluster: a new log starts where the cluster is.
+      if (info.cluster) ds = await startOnCluster(this.log.db, stream, stream, info.cluster.w, info.cluster.wOffset);
       if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, ds.schema, ds.highWater);
       else this.cx.feed.widen(stream, ds.schema);
       const stored = ownGet(ds.sources, stream);

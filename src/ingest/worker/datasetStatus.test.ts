@@ -31,6 +31,7 @@ describe('datasetStatus', () => {
       maxTs: null,
       importing: false,
       retention: null,
+      clusterFrom: null,
       schema: SHOP_SCHEMA,
     });
     const file = { ...record, origin: 'file' as const, files: [{ name: 'a.csv', rows: 1, skipped: 0, fileBytes: 9, importedAt: 0 }], bytes: 500 };

@@ -17,6 +17,7 @@ export function datasetStatus(ds: DatasetRecord): DatasetStatus {
     importing: ds.pendingImport !== undefined,
     schema: ds.schema,
     retention: ds.retention ?? null,
+    clusterFrom: ds.cluster?.from ?? null,
   };
 }
 

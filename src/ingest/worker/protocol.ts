@@ -56,6 +56,8 @@ export interface DatasetStatus {
   schema: DatasetSchema;
   /** Its retention policy and latest runs; null: it keeps everything and never had a run. */
   retention: RetentionState | null;
+  /** Its batch layer: DuckDB in this tab, or the server's ClickHouse cluster (the log then began at seq `clusterFrom` + 1). */
+  clusterFrom: number | null;
 }
 
 export interface IngestStatus {
