@@ -16,6 +16,8 @@ import { recoverImports } from '../../log/fileImport';
 import { setRetentionPolicy } from '../../log/retention';
 import { RetentionJobs } from './RetentionJobs';
 import { ClusterViews } from './ClusterViews';
+import { loadLog } from './loadLog';
+import { holdImportLock, importIsLive } from './importLock';
 import { FileImporter } from '../import/FileImporter';
 import { ConsoleRunner } from '../console/ConsoleRunner';
 import { ExportJobs } from '../export/ExportJobs';
@@ -312,24 +314,11 @@ export class BatchDispatcher {
         } catch {}
       }
       const w = ds.highWater;
-      const table = tableFor(ds.id);
       await this.retention.syncCache(ds, this.loaded);
-      let loaded = this.loaded.get(ds.id) ?? 0;
-      for await (const seg of prefetched(log.segmentPages(ds.id, w, LOAD_PAGE_BYTES, loaded))) {
-        if (seg.lastSeq <= loaded) continue; // compacted between pages with what is loaded already
-        // Retention leaves holes, only at or below its highest cut.
-        if (seg.firstSeq > loaded + 1 && seg.firstSeq - 1 > (ds.retention?.cutUpTo ?? 0)) throw new Error(`log for ${ds.id} has a hole before seq ${seg.firstSeq}`);
-        // Compaction may have merged segments across `loaded` or `w`: load just the part in range.
-        const before = loaded;
-        const whole = seg.firstSeq > loaded && seg.lastSeq <= w;
-        await engine.appendArrow(table, seg.bytes, whole ? undefined : { afterSeq: loaded, uptoSeq: w });
-        loaded = Math.min(seg.lastSeq, w);
-        this.loaded.set(ds.id, loaded);
-        segmentsLoaded++;
-        eventsLoaded += whole ? seg.count : loaded - before;
-      }
-      // A widened schema whose new fields no loaded segment has yet: the table gains them (NULL) now.
-      if (loaded > 0) await engine.ensureColumns(table, ds.schema.fields);
+      const r = await loadLog(engine, log, ds, w, this.loaded);
+      segmentsLoaded += r.segments;
+      eventsLoaded += r.events;
+      const loaded = r.loaded;
       datasets[ds.id] = { w, loaded };
       schemas[ds.id] = ds.schema;
     }
@@ -363,40 +352,4 @@ export class BatchDispatcher {
     const t2 = performance.now();
     return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
   }
-}
-
-/**
- * The log is read into the engine a page at a time, the next page read from IndexedDB while this
- * one is inserted: a reload of 10M events held ~0.5 GB of segments at once before. (It did not make
- * the reload faster: the inserts dominate, 4.0 vs 4.1 s for 2M events.)
- */
-const LOAD_PAGE_BYTES = 32 * 1024 ** 2;
-
-async function* prefetched<T>(pages: AsyncGenerator<T[]>): AsyncGenerator<T> {
-  let next = pages.next();
-  for (;;) {
-    const page = await next;
-    if (page.done) return;
-    next = pages.next();
-    // A rejected read-ahead is seen when it is awaited; until then it must not count as unhandled.
-    next.catch(() => undefined);
-    yield* page.value;
-  }
-}
-
-const IMPORT_LOCK = 'lambda-workbench:import:';
-const locks = () => (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-
-/** Holds a Web Lock named after the import while it runs: a tab that closes mid-import lets go of it. */
-function holdImportLock<T>(importId: string, job: () => Promise<T>): Promise<T> {
-  const l = locks();
-  return l ? (l.request(IMPORT_LOCK + importId, job) as Promise<T>) : job();
-}
-
-/** Whether some tab still runs the import (holds its lock). Without Web Locks, none does. */
-async function importIsLive(importId: string): Promise<boolean> {
-  const l = locks();
-  if (!l) return false;
-  const state = await l.query();
-  return (state.held ?? []).some((h) => h.name === IMPORT_LOCK + importId);
 }
