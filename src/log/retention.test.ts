@@ -5,7 +5,8 @@ import { concatBatches, type ColumnBatch } from '../protocol/schema';
 import { shopBatch } from '../testing/events';
 import { EventLog } from './EventLog';
 import { LogDb } from './LogDb';
-import { applyRetention, DAY_MS, eventsHeld, restoredRetention, retentionProblem, retentionSql, setRetentionPolicy } from './retention';
+import { applyRetention, DAY_MS, eventsHeld, restoredRetention, retentionProblem, retentionSql, setRetentionPolicy, trimClusterLog } from './retention';
+import { startOnCluster } from './clusterStart';
 import { decodeSegment } from './segmentCodec';
 
 let n = 0;
@@ -167,5 +168,24 @@ describe('retention from a backup', () => {
     expect(restoredRetention({ policy: { kind: 'events', events: '10' }, setAt: 5 })).toBeNull();
     expect(restoredRetention({ policy: { kind: 'drop everything' }, setAt: 5 })).toBeNull();
     expect(restoredRetention('all')).toBeNull();
+  });
+});
+
+describe('a cluster dataset in this tab', () => {
+  it('starts at the cluster W and keeps only what is past the W batch published; the dataset still counts all', async () => {
+    const log = new EventLog(new LogDb(`test-cluster-${n++}`));
+    await log.ensureDataset('shop', 'shop', SHOP_SCHEMA);
+    const ds = await startOnCluster(log.db, 'shop', 'shop', 5_000, 5_003);
+    expect([ds.highWater, ds.cluster, ds.sources.shop]).toEqual([5_000, { from: 5_000 }, 5_003]);
+    // A log that already started keeps its own start.
+    expect((await startOnCluster(log.db, 'shop', 'shop', 9_000, 9_000)).highWater).toBe(5_000);
+    for (const b of [shopBatch(100, 1), shopBatch(100, 2), shopBatch(100, 3)]) await log.append('shop', b);
+    expect(await trimClusterLog(log.db, 'shop', 5_150)).toBe(150);
+    const { seqs } = await held(log);
+    expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => 5_151 + i));
+    const after = (await log.dataset('shop'))!;
+    expect([eventsHeld(after), after.cluster]).toEqual([5_300, { from: 5_000, trimmedTo: 5_150 }]);
+    expect(after.bytes).toBe((await held(log)).segs.reduce((s, g) => s + g.bytes.byteLength, 0));
+    expect(await trimClusterLog(log.db, 'shop', 5_100)).toBe(0);
   });
 });

@@ -136,6 +136,26 @@ export function applyRetention(db: LogDb, datasetId: string, upToSeq: number, no
 
 type Rule = Pick<RetentionRun, 'upToSeq' | 'beforeTs'>;
 
+/**
+ * A dataset whose batch layer is the server's ClickHouse cluster keeps in this tab only what is past
+ * the W batch last published: the cluster holds the rest whole. Removes the events at or below
+ * `upToSeq` in one transaction (not a retention run: the dataset still has them, on the cluster).
+ * Returns how many left this tab.
+ */
+export function trimClusterLog(db: LogDb, datasetId: string, upToSeq: number): Promise<number> {
+  return db.transaction('rw', db.datasets, db.segments, async () => {
+    const ds = await db.datasets.get(datasetId);
+    if (!ds?.cluster || ds.pendingImport || upToSeq <= (ds.cluster.trimmedTo ?? ds.cluster.from)) return 0;
+    const upTo = Math.min(upToSeq, ds.highWater);
+    const { removed, bytesFreed, segmentsGone } = await removeEvents(db, ds, { upToSeq: upTo, beforeTs: null });
+    ds.cluster = { ...ds.cluster, trimmedTo: upTo };
+    ds.segmentCount -= segmentsGone;
+    if (ds.bytes !== undefined) ds.bytes -= bytesFreed;
+    await db.datasets.put(ds);
+    return removed;
+  });
+}
+
 /** The seq at or below which events go, so that `keep` events remain (never above `upTo`). */
 async function lastEventsRule(db: LogDb, ds: DatasetRecord, keep: number, upTo: number): Promise<Rule | null> {
   if (eventsHeld(ds) <= keep) return null;

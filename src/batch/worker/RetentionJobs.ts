@@ -5,7 +5,7 @@
  * log, holding the same events, by applying each run's rule there as SQL (the same rule, once).
  */
 import type { DatasetRecord, LogDb } from '../../log/LogDb';
-import { applyRetention, eventsHeld, policyText, retentionSql, type RetentionRun } from '../../log/retention';
+import { applyRetention, eventsHeld, policyText, retentionSql, trimClusterLog, type RetentionRun } from '../../log/retention';
 import { errorText } from '../../protocol/errorText';
 import { tableFor, type BatchEngine } from '../BatchEngine';
 
@@ -23,6 +23,14 @@ export class RetentionJobs {
   async apply(published: ReadonlyMap<string, number>): Promise<void> {
     for (const ds of await this.db().datasets.toArray()) {
       const w = published.get(ds.id) ?? 0;
+      if (ds.cluster) {
+        // The cluster holds seqs up to W whole: this tab keeps only what is past it.
+        await trimClusterLog(this.db(), ds.id, w).then(
+          (n) => n > 0 && this.announce(ds.id, null),
+          (e: unknown) => this.announce(ds.id, `Could not drop ${ds.name}'s events the cluster holds from this tab: ${errorText(e)}`),
+        );
+        continue;
+      }
       if (!ds.retention || ds.retention.policy.kind === 'all' || w === 0) continue;
       try {
         const run = await applyRetention(this.db(), ds.id, w);
