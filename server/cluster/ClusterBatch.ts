@@ -6,6 +6,7 @@
 import type { LiveStream } from '../streams/LiveStream';
 import { ClickHouseClient } from './ClickHouseClient';
 import { ClusterDataset } from './ClusterDataset';
+import { runClusterSql, type ClusterSqlResult } from './clusterSql';
 import { chString } from '../../src/views/clickhouseSql';
 
 export interface ClusterBatchOptions {
@@ -108,6 +109,20 @@ export class ClusterBatch {
         a.error = e instanceof Error ? e.message : String(e);
       }
     }
+  }
+
+  /** A console statement on the first node that answers (each reaches every shard through the Distributed tables). */
+  async sql(sql: string): Promise<ClusterSqlResult> {
+    let last: unknown = null;
+    for (const c of this.clients) {
+      try {
+        return await runClusterSql(c, sql);
+      } catch (e) {
+        last = e;
+        if (!(e instanceof Error && e.message.includes('cannot be reached'))) throw e;
+      }
+    }
+    throw last instanceof Error ? last : new Error(String(last));
   }
 
   dataset(id: string): ClusterDataset | null {

@@ -149,6 +149,33 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
     }
   }, 120_000);
 
+  it('runs one read-only statement from the console on the cluster, and refuses anything else', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    const server = await createServer({ demo: false, cluster: { shards: cluster.nodes.map((n) => n.url), cluster: cluster.name } });
+    const sql = async (text: string) => {
+      const res = await fetch(`${server.url}/api/cluster/sql`, { method: 'POST', body: JSON.stringify({ sql: text }) });
+      return { status: res.status, body: (await res.json()) as { columns?: { name: string; type: string }[]; rows?: unknown[][]; error?: string } };
+    };
+    try {
+      const ok = await sql('SELECT sum(number) AS s, count() AS n FROM (SELECT number FROM system.numbers LIMIT 10) -- a comment; DROP');
+      expect(ok.status).toBe(200);
+      expect(ok.body.columns).toEqual([
+        { name: 's', type: 'UInt64' },
+        { name: 'n', type: 'UInt64' },
+      ]);
+      expect(ok.body.rows).toEqual([[45, 10]]);
+      for (const refused of ['INSERT INTO t VALUES (1)', 'DROP TABLE lw_orders', '/* SELECT */ DROP TABLE x', 'SELECT 1; DROP TABLE x', 'SET readonly = 0', 'SELECT 1 FORMAT CSV', '']) {
+        expect((await sql(refused)).status, refused).toBe(422);
+      }
+      // ClickHouse's own readonly refuses what passes our check but writes or reaches out.
+      const outside = await sql("SELECT * FROM url('http://127.0.0.1:9/x', CSV, 'a String')");
+      expect(outside.status).toBe(400);
+      expect((await sql('SELECT nope FROM system.one')).body.error).toMatch(/nope/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses to start when the cluster is not what --clickhouse says', async (ctx) => {
     if (!cluster) return ctx.skip();
     await expect(createServer({ demo: false, cluster: { shards: [cluster.nodes[0]!.url], cluster: cluster.name } })).rejects.toThrow(/has 2 shards .* names 1/);

@@ -1,6 +1,7 @@
 /**
  * The cluster batch layer over HTTP, for the tabs:
  *   GET  /api/cluster              the cluster, and per dataset on it W, the stream offset after W, errors
+ *   POST /api/cluster/sql          {sql}: one read-only statement from the SQL console (clusterSql.ts)
  *   POST /api/cluster/:id/views    {views, upto?, after?}: each view's rows over after < seq <= upto (upto
  *                                  defaults to W, may not pass it), read-only on the cluster
  * Bad input is a 400 naming what is wrong; a cluster that cannot answer, a 503 saying why.
@@ -11,6 +12,7 @@ import type { ViewDef } from '../../src/views/ViewDef';
 import { readBody, sendJson } from '../httpApi';
 import type { ClusterBatch } from './ClusterBatch';
 import { clusterViewRows } from './clusterViews';
+import { clusterSqlProblem } from './clusterSql';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -18,6 +20,10 @@ const MAX_BODY = 1024 * 1024;
 export async function handleClusterApi(batch: ClusterBatch | null, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   if (url.pathname === '/api/cluster' && req.method === 'GET') {
     sendJson(res, 200, batch ? { cluster: batch.cluster, shards: batch.shards, segment: batch.segment, datasets: batch.status() } : { cluster: null });
+    return true;
+  }
+  if (url.pathname === '/api/cluster/sql') {
+    await consoleSql(batch, req, res);
     return true;
   }
   const m = /^\/api\/cluster\/([^/]+)\/views$/.exec(url.pathname);
@@ -61,6 +67,28 @@ export async function handleClusterApi(batch: ClusterBatch | null, req: Incoming
     sendJson(res, 503, { error: `the cluster could not answer: ${e instanceof Error ? e.message : String(e)}` });
   }
   return true;
+}
+
+async function consoleSql(batch: ClusterBatch | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST {"sql": "..."}' }, { allow: 'POST' });
+  if (!batch) return sendJson(res, 404, { error: 'this server has no ClickHouse cluster' });
+  const text = await readBody(req, 256 * 1024);
+  if (text === null) return sendJson(res, 413, { error: 'a statement of at most 256 kB' });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return sendJson(res, 400, { error: 'the body is not JSON' });
+  }
+  if (typeof body !== 'object' || body === null || !('sql' in body) || typeof body.sql !== 'string') return sendJson(res, 400, { error: 'send {"sql": "..."}' });
+  const problem = clusterSqlProblem(body.sql);
+  if (problem) return sendJson(res, 422, { error: problem });
+  try {
+    sendJson(res, 200, await batch.sql(body.sql));
+  } catch (e) {
+    // ClickHouse's own refusal (a syntax error, readonly) is the user's to read: say it as it is.
+    sendJson(res, 400, { error: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 function parseRequest(body: unknown): { views: ViewDef[]; upto?: number; after?: number } | { error: string } {
