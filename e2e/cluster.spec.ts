@@ -9,6 +9,7 @@ import { createServer, type RunningServer } from '../server/createServer';
 import type { StreamDeclaration } from '../server/streams/declaration';
 import { startClickHouseCluster, type ClickHouseCluster } from '../src/testing/clickhouseServer';
 import { dataValue } from './fixtures';
+import { openConsole, runSql, smallResult } from './console/consoleUi';
 
 const ORDERS: StreamDeclaration = {
   id: 'orders',
@@ -92,6 +93,22 @@ test('a stream on a two-shard ClickHouse cluster: batch from the cluster, speed 
   await expect(row.getByTestId('dataset-files')).toContainText('batch on ClickHouse');
   expect(await dataValue(page, 'kpi-events-merged')).toBe(count);
   expect(await dataValue(page, 'kpi-sum-of-qty-merged')).toBe(qty);
+
+  // The console runs read-only ClickHouse SQL on the cluster, results in the same grid.
+  await openConsole(page);
+  await page.getByTestId('console-target').selectOption('cluster');
+  await runSql(page, 'SELECT item, count() AS n, sum(qty) AS q FROM lw_orders GROUP BY item ORDER BY item');
+  const first = Array.from({ length: 2_000 }, (_, k) => ({ item: `i${k % 5}`, qty: (k % 7) + 1 }));
+  const expected = ['i0', 'i1', 'i2', 'i3', 'i4'].map((item) => {
+    const mine = first.filter((o) => o.item === item);
+    return [item, String(mine.length), String(mine.reduce((t, o) => t + o.qty, 0))];
+  });
+  expect(await smallResult(page)).toEqual(expected);
+  await runSql(page, 'DROP TABLE lw_orders', 'failed');
+  await expect(page.getByTestId('console-error')).toContainText('read-only');
+  await runSql(page, 'SELECT count() FROM lw_orders');
+  expect(await smallResult(page)).toEqual([['2000']]);
+  await page.screenshot({ path: 'test-results/cluster-console.png' });
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -84,15 +84,15 @@ export class SqlConsole {
     this.set({ columns, batches, starts, rows, ipc: [...s.ipc, b.ipc], firstRowsMs: s.firstRowsMs ?? (s.startedAt === null ? null : performance.now() - s.startedAt) });
   }
 
-  /** Runs `sql` (one or more statements; the last one's result is shown). */
-  async run(sql: string): Promise<void> {
+  /** Runs `sql` (one or more statements; the last one's result is shown), in this tab's DuckDB or, one read-only statement, on the server's ClickHouse cluster. */
+  async run(sql: string, target: 'tab' | 'cluster' = 'tab'): Promise<void> {
     if (this.state.status === 'running') await this.cancel();
     const queryId = `q${Date.now().toString(36)}-${counter++}`;
     const startedAt = performance.now();
     this.set({ ...idle, queryId, sql, status: 'running', startedAt });
     let entry: { rows: number | null; error: string | null };
     try {
-      const result = await this.batch().call('consoleQuery', { queryId, sql });
+      const result = await this.batch().call('consoleQuery', { queryId, sql, ...(target === 'cluster' ? { target } : {}) });
       if (this.state.queryId !== queryId) return;
       this.set({ status: 'done', result, columns: result.columns.length > 0 ? result.columns : this.state.columns });
       entry = { rows: result.rows, error: null };

@@ -16,6 +16,7 @@ import { recoverImports } from '../../log/fileImport';
 import { setRetentionPolicy } from '../../log/retention';
 import { RetentionJobs } from './RetentionJobs';
 import { ClusterViews } from './ClusterViews';
+import { clusterResultIpc } from '../console/clusterResult';
 import { loadLog } from './loadLog';
 import { holdImportLock, importIsLive } from './importLock';
 import { FileImporter } from '../import/FileImporter';
@@ -231,7 +232,13 @@ export class BatchDispatcher {
   }
 
   /** Not queued behind recomputes: the console reads views cut at the published W, which a recompute moves only at its end. */
-  async consoleQuery({ queryId, sql }: Req<'consoleQuery'>): Promise<Res<'consoleQuery'>> {
+  async consoleQuery({ queryId, sql, target }: Req<'consoleQuery'>): Promise<Res<'consoleQuery'>> {
+    if (target === 'cluster') {
+      const r = await this.cluster.sql(sql);
+      const { ipc, columns } = clusterResultIpc(r.columns, r.rows);
+      this.emit({ type: 'console-batch', batch: { queryId, ipc, rows: r.rows.length } }, [ipc.buffer]);
+      return { queryId, columns, rows: r.rows.length, statements: 1, ms: r.ms, truncated: r.truncated ? `the cluster's first ${r.rows.length.toLocaleString('en-US')} rows` : null, covers: [] };
+    }
     // Right after a reload DuckDB may still be starting: the statement waits for it rather than failing.
     await this.ready;
     this.requireEngine();

@@ -62,6 +62,18 @@ export class ClusterViews {
     return out;
   }
 
+  /** One read-only console statement on the cluster: ClickHouse's column names and types, and the rows. */
+  async sql(sql: string): Promise<{ columns: { name: string; type: string }[]; rows: unknown[][]; truncated: boolean; ms: number }> {
+    const body = await this.json('/api/cluster/sql', { method: 'POST', body: JSON.stringify({ sql }) });
+    if (typeof body !== 'object' || body === null || !('columns' in body) || !('rows' in body) || !Array.isArray(body.columns) || !Array.isArray(body.rows))
+      throw new Error('the cluster answered no rows');
+    const columns = body.columns.map((c: unknown) => ({
+      name: typeof c === 'object' && c !== null && 'name' in c ? String(c.name) : '?',
+      type: typeof c === 'object' && c !== null && 'type' in c ? String(c.type) : '?',
+    }));
+    return { columns, rows: body.rows.filter(Array.isArray), truncated: 'truncated' in body && body.truncated === true, ms: 'ms' in body && typeof body.ms === 'number' ? body.ms : 0 };
+  }
+
   /** Each view's rows over `after < seq <= upto` of `dataset` on the cluster. */
   async views(dataset: string, views: readonly ViewDef[], upto: number, after = 0): Promise<ClusterAnswer> {
     const body = await this.json(`/api/cluster/${encodeURIComponent(dataset)}/views`, { method: 'POST', body: JSON.stringify({ views, upto, after }) });

@@ -77,7 +77,8 @@ export type BatchMethods = {
   /** Deletes a dataset from the log with its views; returns the ids of the views deleted. */
   deleteDataset: { req: { datasetId: string }; res: { views: string[] } };
   /** Runs console SQL (read-only for datasets); the rows come first as `console-batch` events. */
-  consoleQuery: { req: { queryId: string; sql: string }; res: ConsoleResult };
+  /** `target` cluster: one read-only statement on the server's ClickHouse cluster instead of this tab's DuckDB. */
+  consoleQuery: { req: { queryId: string; sql: string; target?: 'tab' | 'cluster' }; res: ConsoleResult };
   consoleCancel: { req: { queryId: string }; res: boolean };
   consoleSchema: { req: Record<string, never>; res: ConsoleSchema };
   /** A dataset's log up to its end now, as a file (progress comes as `export-progress` events). */

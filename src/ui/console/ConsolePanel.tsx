@@ -4,6 +4,7 @@
  * chart in one click, copied or exported; the history and saved statements beside it.
  */
 import { useQuery } from '@tanstack/react-query';
+import { useClusterInfo } from '../serverStats';
 import type { RecordBatch } from 'apache-arrow';
 import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConsoleState } from '../../serving/SqlConsole';
@@ -90,15 +91,18 @@ export function ConsolePanel() {
     staleTime: Number.POSITIVE_INFINITY,
   });
 
+  const cluster = useClusterInfo(snap.ingest?.connection === 'open').data ?? null;
+  const [target, setTarget] = useState<'tab' | 'cluster'>('tab');
+  const on = cluster ? target : 'tab';
   const run = useCallback(
     (sql?: string, all = false) => {
       const text = sql ?? editor.current?.runnable(all) ?? '';
       setActive(null);
       setChart(false);
       setCopied(null);
-      runControl('console-run', 'Running the statement', () => pipeline.console.run(text));
+      runControl('console-run', on === 'cluster' ? 'Running the statement on the cluster' : 'Running the statement', () => pipeline.console.run(text, on));
     },
-    [pipeline],
+    [pipeline, on],
   );
   // A new identity per slice, so the grid and chart redraw when rows arrive.
   // biome-ignore lint/correctness/useExhaustiveDependencies: state.rows is the reason to make a new one
@@ -118,7 +122,11 @@ export function ConsolePanel() {
         <div className="card">
           <div className="card-head">
             <h2>SQL console</h2>
-            <span className="muted small">DuckDB SQL over the batch store. Datasets are read-only tables; CREATE TEMP TABLE for your own.</span>
+            <span className="muted small">
+              {on === 'cluster'
+                ? 'ClickHouse SQL on the cluster, read-only, one statement: a dataset on the cluster is the table lw_<its id>.'
+                : 'DuckDB SQL over the batch store. Datasets are read-only tables; CREATE TEMP TABLE for your own.'}
+            </span>
           </div>
           <SqlEditor
             initial={storedText()}
@@ -139,6 +147,17 @@ export function ConsolePanel() {
             <button type="button" className="primary" data-testid="console-run" onClick={() => run(undefined, true)} disabled={snap.phase === 'starting'}>
               Run
             </button>
+            {cluster && (
+              <label>
+                on{' '}
+                <select data-testid="console-target" value={on} onChange={(e) => setTarget(e.target.value === 'cluster' ? 'cluster' : 'tab')}>
+                  <option value="tab">this tab (DuckDB)</option>
+                  <option value="cluster">
+                    the ClickHouse cluster {cluster.cluster} ({cluster.shards} shards, read-only)
+                  </option>
+                </select>
+              </label>
+            )}
             <span className="muted small">Run: the selection or everything · Ctrl+Enter: the statement at the cursor</span>
             <button type="button" data-testid="console-cancel" disabled={!running} onClick={() => runControl('console-cancel', 'Cancelling', () => pipeline.console.cancel())}>
               Cancel
