@@ -44,7 +44,7 @@ export class StreamHub {
   /** This incarnation of the stream (StreamInfo.epoch), set by its owner. */
   epoch = '';
   /** Where a ClickHouse cluster holding this stream's dataset is (StreamInfo.cluster), set by the cluster loader. */
-  clusterAt: (() => { w: number; wOffset: number }) | null = null;
+  clusterAt: (() => { w: number; wOffset: number } | null) | null = null;
   readonly subscribers = new Set<Subscriber>();
   /** In-process readers (the cluster loader): each entry as it is stored. */
   private readonly taps = new Set<(e: TappedEntry) => void>();
@@ -63,7 +63,7 @@ export class StreamHub {
       nextOffset: this.nextOffset,
       bufferedFrom: this.bufferedFrom,
       ...(this.epoch ? { epoch: this.epoch } : {}),
-      ...(this.clusterAt ? { cluster: this.clusterAt() } : {}),
+      ...(this.clusterAt?.() ? { cluster: this.clusterAt()! } : {}),
     };
   }
 

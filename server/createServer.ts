@@ -148,6 +148,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         log(`refused a ${req.method} ${url.pathname} from origin ${req.headers.origin}`);
         return sendJson(res, 403, { error: 'origin not allowed: writes come from producers or from the app itself' });
       }
+      // Console SQL reads whatever the cluster's user may: a client that is not the app's page needs the token.
+      if (url.pathname === '/api/cluster/sql' && !req.headers.origin && options.token) {
+        const auth = access.authorized(req);
+        if (!auth.ok) return sendJson(res, 401, { error: auth.error });
+      }
       const api =
         url.pathname === '/api/cluster' || url.pathname.startsWith('/api/cluster/')
           ? handleClusterApi(cluster, req, res, url).then((done) => (done ? undefined : sendJson(res, 404, { error: 'no such resource' })))

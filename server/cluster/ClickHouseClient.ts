@@ -31,19 +31,19 @@ export class ClickHouseClient {
    * Runs `sql`. With `body` the statement's data follows it (INSERT … FORMAT …). `readonly` makes
    * ClickHouse itself refuse any write for this request.
    */
-  async exec(sql: string, opts: { body?: string; readonly?: boolean; settings?: Record<string, string> } = {}): Promise<string> {
+  async exec(sql: string, opts: { body?: string; readonly?: boolean; settings?: Record<string, string>; once?: boolean; timeoutMs?: number } = {}): Promise<string> {
     const q = new URLSearchParams({ output_format_json_quote_64bit_integers: '0', ...opts.settings });
     if (opts.readonly) q.set('readonly', '1');
     if (opts.body !== undefined) q.set('query', sql);
     const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
     if (this.options.user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${this.options.user}:${this.options.password ?? ''}`).toString('base64')}`;
     let res: Response;
-    const send = () => fetch(`${this.url}/?${q}`, { method: 'POST', headers, body: opts.body ?? sql, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });
+    const send = () => fetch(`${this.url}/?${q}`, { method: 'POST', headers, body: opts.body ?? sql, signal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 120_000) });
     try {
       // ClickHouse closes an idle keep-alive connection after a few seconds; a request that went out on
       // it as it closed never reached the server, so it is sent once more (every statement we send is
       // safe to repeat: CREATE … IF NOT EXISTS, a whole-partition reload, reads).
-      res = await send().catch((e: unknown) => (isTimeout(e) ? Promise.reject(e) : send()));
+      res = await send().catch((e: unknown) => (isTimeout(e) || opts.once ? Promise.reject(e) : send()));
     } catch (e) {
       // fetch's own message is "fetch failed"; the cause says what (refused, reset, timed out).
       const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';

@@ -37,10 +37,14 @@ export interface ClusterDatasetStatus {
 
 interface Attached {
   ds: ClusterDataset;
+  stream: LiveStream;
   close: (() => void) | null;
   error: string | null;
   lastLoadMs: number | null;
 }
+
+/** Events held for the cluster past W: beyond this the loader stops reading the stream until the cluster catches up. */
+const MAX_BACKLOG_SEGMENTS = 4;
 
 export class ClusterBatch {
   private readonly clients: ClickHouseClient[];
@@ -79,23 +83,49 @@ export class ClusterBatch {
     if (this.attached.has(stream.id) || !this.wants(stream.id)) return;
     const ds = new ClusterDataset({ shards: this.clients, cluster: this.options.cluster, segment: this.segment }, stream.id, stream.declaration.schema);
     await ds.open(stream.hub.epoch);
-    const a: Attached = { ds, close: null, error: null, lastLoadMs: null };
+    const a: Attached = { ds, stream, close: null, error: null, lastLoadMs: null };
     this.attached.set(stream.id, a);
-    const tap = stream.hub.tap(ds.nextOffset, (e) => {
+    if (!this.read(a)) {
+      this.options.log(a.error ?? '');
+      return;
+    }
+    // A tab starts a new dataset at the offset after W: only while this server still holds it.
+    stream.hub.clusterAt = () => (ds.watermarkOffset >= stream.hub.bufferedFrom ? { w: ds.watermark, wOffset: ds.watermarkOffset } : null);
+    this.options.log(`stream ${stream.id}: batch layer on ClickHouse cluster ${this.options.cluster} (${this.shards} shards), W = ${ds.watermark}`);
+  }
+
+  /**
+   * Reads the stream from where the loader is. With the cluster down the events wait in memory, up
+   * to MAX_BACKLOG_SEGMENTS segments; then reading stops (the stream keeps them) and starts again
+   * from the same offset once the cluster has caught up, if the server still holds it.
+   */
+  private read(a: Attached): boolean {
+    const cap = MAX_BACKLOG_SEGMENTS * this.segment;
+    let stopped = false;
+    let handle: { close(): void } | null = null;
+    const stop = () => {
+      stopped = true;
+      handle?.close();
+      a.close = null;
+      a.error = `the cluster is ${a.ds.backlog.toLocaleString('en-US')} events behind: reading stream ${a.stream.id} again once it has caught up`;
+    };
+    // The buffered entries come at once, inside tap(); the rest as they are stored.
+    handle = a.stream.hub.tap(a.ds.nextOffset, (e) => {
+      if (stopped) return;
+      if (a.ds.backlog >= cap) return stop();
       try {
-        ds.take(e.offset, e.count, e.batch);
+        a.ds.take(e.offset, e.count, e.batch);
       } catch (err) {
         a.error = err instanceof Error ? err.message : String(err);
       }
     });
-    if (!tap) {
-      a.error = `the cluster holds stream ${stream.id} up to offset ${ds.nextOffset}, and this server no longer holds the events after it (it keeps them from offset ${stream.hub.bufferedFrom}): start it with the --data-dir it had`;
-      this.options.log(a.error);
-      return;
+    if (!handle) {
+      a.error = `the cluster holds stream ${a.stream.id} up to offset ${a.ds.nextOffset}, and this server no longer holds the events after it (it keeps them from offset ${a.stream.hub.bufferedFrom}): start it with the --data-dir it had`;
+      return false;
     }
-    a.close = tap.close;
-    stream.hub.clusterAt = () => ({ w: ds.watermark, wOffset: ds.watermarkOffset });
-    this.options.log(`stream ${stream.id}: batch layer on ClickHouse cluster ${this.options.cluster} (${this.shards} shards), W = ${ds.watermark}`);
+    if (stopped) handle.close();
+    else a.close = handle.close;
+    return true;
   }
 
   /** Loads what is ready in every dataset; a failure is kept for the status and retried next time. */
@@ -104,7 +134,9 @@ export class ClusterBatch {
       try {
         const r = await a.ds.load();
         if (r.segments > 0) a.lastLoadMs = r.ms;
-        if (a.error && a.ds.lastError === null && !a.error.startsWith('the cluster holds')) a.error = null;
+        if (a.close === null && a.ds.backlog < (MAX_BACKLOG_SEGMENTS * this.segment) / 2) {
+          if (this.read(a)) a.error = null;
+        } else if (a.error && a.ds.lastError === null && a.close !== null) a.error = null;
       } catch (e) {
         a.error = e instanceof Error ? e.message : String(e);
       }

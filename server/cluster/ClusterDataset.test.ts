@@ -75,6 +75,9 @@ describe('a dataset whose batch layer is a two-shard ClickHouse cluster', () => 
     const c = compileView(DEFAULT_VIEWS[0]!, SHOP_SCHEMA);
     expectViews(c, c.fromRows(part.views[DEFAULT_VIEWS[0]!.id]!), sliceBatch(events, 1_250, 3_000), 'range');
     await expect(clusterViewRows(ds, DEFAULT_VIEWS, 5_001)).rejects.toThrow(/past what the cluster holds whole/);
+    // Another segment size or shard count would place segments twice: refused, in plain words.
+    await expect(dataset(cluster, 'shop_a', SHOP_SCHEMA, 1_000).open()).rejects.toThrow(/loaded in segments of 500 events, not 1000/);
+    await expect(new ClusterDataset({ shards: clients(cluster).slice(0, 1), cluster: cluster.name, segment: 500 }, 'shop_a', SHOP_SCHEMA).open()).rejects.toThrow(/over 2 shards, not 1/);
   });
 
   it('a shard killed mid-load, a half segment left behind, the server restarted: loads resume, nothing doubled or lost', async (ctx) => {

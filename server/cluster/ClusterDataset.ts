@@ -38,6 +38,8 @@ export interface LoadReport {
 export class ClusterDataset {
   readonly local: string;
   readonly distributed: string;
+  /** The stream's incarnation, the segment size and the shard count the tables were made for. */
+  readonly meta: string;
   private readonly db: string;
   /** Events past W not loaded yet, in seq order, the first at seq W + 1, and their stream offsets. */
   private pending: ColumnBatch[] = [];
@@ -61,13 +63,20 @@ export class ClusterDataset {
     if (bad) throw new Error(`dataset id ${JSON.stringify(id)}: ${bad}`);
     if (!Number.isSafeInteger(options.segment) || options.segment < 1 || options.segment > 1_048_576) throw new Error('a segment holds 1 to 1,048,576 events (one ClickHouse block)');
     this.db = options.database ?? 'default';
-    this.local = `lw_${id}_local`;
+    // Prefixes that differ before the id: a stream named `a_local` must not reach stream `a`'s tables.
+    this.local = `lwlocal_${id}`;
     this.distributed = `lw_${id}`;
+    this.meta = `lwmeta_${id}`;
   }
 
   /** The last seq fully loaded: batch over `seq <= W` is exact. */
   get watermark(): number {
     return this.w;
+  }
+
+  /** Events taken and not loaded yet. */
+  get backlog(): number {
+    return this.pendingCount;
   }
 
   /** The stream offset the loader needs next. */
@@ -89,7 +98,7 @@ export class ClusterDataset {
    * incarnation (StreamInfo.epoch): a cluster holding another one is refused, because its seqs
    * belong to offsets that started over.
    */
-  async open(epoch?: string): Promise<void> {
+  async open(epoch = ''): Promise<void> {
     const n = this.options.segment;
     const columns = ['seq Int64', 'off Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
     for (const shard of this.options.shards) {
@@ -98,7 +107,7 @@ export class ClusterDataset {
         `CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.distributed)} AS ${chIdent(this.db)}.${chIdent(this.local)} ENGINE = Distributed(${chIdent(this.options.cluster)}, ${chIdent(this.db)}, ${chIdent(this.local)})`,
       );
     }
-    if (epoch !== undefined) await this.checkEpoch(epoch);
+    await this.checkMeta(epoch);
     this.w = await this.loadedWatermark();
     this.wOff = this.w === 0 ? 0 : await this.offsetAfter(this.w);
     this.nextOff = this.wOff;
@@ -107,17 +116,29 @@ export class ClusterDataset {
     this.pendingCount = 0;
   }
 
-  private async checkEpoch(epoch: string): Promise<void> {
+  /**
+   * The tables were made for one incarnation of the stream, one segment size and one shard count:
+   * another of any would read or place segments wrongly (a segment twice), so it is refused.
+   */
+  private async checkMeta(epoch: string): Promise<void> {
     const shard = this.options.shards[0]!;
-    const table = `${chIdent(this.db)}.${chIdent(`lw_${this.id}_epoch`)}`;
-    await shard.exec(`CREATE TABLE IF NOT EXISTS ${table} (epoch String) ENGINE = TinyLog`);
-    const [[held] = []] = await shard.rows(`SELECT epoch FROM ${table} LIMIT 1`);
-    if (held === undefined) await shard.exec(`INSERT INTO ${table} FORMAT TabSeparated`, { body: `${epoch.replace(/[\\\t\n\r\0]/g, ' ')}\n` });
-    else if (held !== epoch.replace(/[\\\t\n\r\0]/g, ' ')) {
-      throw new Error(
-        `the cluster holds another incarnation of stream ${this.id} (${String(held)}), this server's is ${epoch}: the stream's offsets started over. Start the server with the --data-dir it had, or drop the cluster's tables lw_${this.id}*`,
-      );
+    const table = `${chIdent(this.db)}.${chIdent(this.meta)}`;
+    const mine = { epoch: epoch.replace(/[\\\t\n\r\0]/g, ' '), segment: this.options.segment, shards: this.shards };
+    await shard.exec(`CREATE TABLE IF NOT EXISTS ${table} (epoch String, segment UInt64, shards UInt64) ENGINE = TinyLog`);
+    const [held] = await shard.rows(`SELECT epoch, segment, shards FROM ${table} LIMIT 1`);
+    if (!held) {
+      await shard.exec(`INSERT INTO ${table} FORMAT TabSeparated`, { body: `${mine.epoch}\t${mine.segment}\t${mine.shards}\n` });
+      return;
     }
+    const [e, segment, shards] = held;
+    const drop = `drop the cluster's tables lw_${this.id}, lwlocal_${this.id} and lwmeta_${this.id} to load it again`;
+    if (e !== mine.epoch)
+      throw new Error(
+        `the cluster holds another incarnation of stream ${this.id} (${String(e)}), this server's is ${epoch}: the stream's offsets started over. Start the server with the --data-dir it had, or ${drop}`,
+      );
+    if (segment !== mine.segment)
+      throw new Error(`stream ${this.id} was loaded in segments of ${String(segment)} events, not ${mine.segment}: start the server with --clickhouse-segment ${String(segment)}, or ${drop}`);
+    if (shards !== mine.shards) throw new Error(`stream ${this.id} was loaded over ${String(shards)} shards, not ${mine.shards}: give the same shards, or ${drop}`);
   }
 
   private async offsetAfter(seq: number): Promise<number> {
@@ -179,8 +200,13 @@ export class ClusterDataset {
       const s = this.w / n;
       const shard = this.options.shards[s % this.shards]!;
       try {
-        await shard.exec(`ALTER TABLE ${chIdent(this.db)}.${chIdent(this.local)} DROP PARTITION ${s}`);
-        await shard.exec(`INSERT INTO ${chIdent(this.db)}.${chIdent(this.local)} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1, this.pendingOffsets) });
+        const local = `${chIdent(this.db)}.${chIdent(this.local)}`;
+        await shard.exec(`ALTER TABLE ${local} DROP PARTITION ${s}`);
+        // Never re-sent by the client: an insert that committed before its answer was lost would be doubled.
+        await shard.exec(`INSERT INTO ${local} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1, this.pendingOffsets), once: true });
+        // W moves only past a segment that holds exactly its events (a late insert would show here).
+        const [[count] = []] = await shard.rows(`SELECT count() FROM ${local} WHERE seq > ${this.w} AND seq <= ${this.w + n}`);
+        if (count !== n) throw new Error(`segment ${s} holds ${String(count)} rows after its load, not ${n}; it is loaded again`);
       } catch (e) {
         this.lastError = `segment ${s} (seq ${this.w + 1}..${this.w + n}) not loaded: ${e instanceof Error ? e.message : String(e)}`;
         this.pending = [all];

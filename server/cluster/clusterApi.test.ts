@@ -164,7 +164,17 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
         { name: 'n', type: 'UInt64' },
       ]);
       expect(ok.body.rows).toEqual([[45, 10]]);
-      for (const refused of ['INSERT INTO t VALUES (1)', 'DROP TABLE lw_orders', '/* SELECT */ DROP TABLE x', 'SELECT 1; DROP TABLE x', 'SET readonly = 0', 'SELECT 1 FORMAT CSV', '']) {
+      for (const refused of [
+        'INSERT INTO t VALUES (1)',
+        'DROP TABLE lw_orders',
+        '/* SELECT */ DROP TABLE x',
+        '/* /* */ SELECT */ KILL QUERY WHERE 1',
+        'KILL QUERY WHERE 1',
+        'SELECT 1; DROP TABLE x',
+        'SET readonly = 0',
+        'SELECT 1 FORMAT CSV',
+        '',
+      ]) {
         expect((await sql(refused)).status, refused).toBe(422);
       }
       // ClickHouse's own readonly refuses what passes our check but writes or reaches out.

@@ -24,6 +24,8 @@ function code(sql: string): string {
 
 /** Why `sql` is not run on the cluster, in plain words; null when it may be. */
 export function clusterSqlProblem(sql: string): string | null {
+  // ClickHouse nests /* */ comments and a regex does not: a comment could hide the statement's real start.
+  if (sql.includes('/*')) return 'leave out /* */ comments on the cluster (-- comments are fine)';
   const text = code(sql).trim().replace(/;\s*$/, '');
   if (text === '') return 'there is no statement to run';
   if (text.includes(';')) return 'one statement at a time on the cluster';
@@ -38,7 +40,8 @@ export async function runClusterSql(node: ClickHouseClient, sql: string): Promis
   // On a line of its own: a statement may end in a -- comment.
   const text = await node.exec(`${sql.trim().replace(/;\s*$/, '')}\nFORMAT JSONCompact`, {
     readonly: true,
-    settings: { max_result_rows: String(CLUSTER_SQL_MAX_ROWS), result_overflow_mode: 'break', max_execution_time: '120' },
+    settings: { max_result_rows: String(CLUSTER_SQL_MAX_ROWS), max_result_bytes: String(256 * 1024 ** 2), result_overflow_mode: 'break', max_execution_time: '120' },
+    timeoutMs: 130_000,
   });
   const body: unknown = JSON.parse(text);
   if (typeof body !== 'object' || body === null || !('meta' in body) || !('data' in body) || !Array.isArray(body.meta) || !Array.isArray(body.data))

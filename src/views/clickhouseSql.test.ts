@@ -27,7 +27,7 @@ const view: ViewDef = {
 describe('clickhouseSql', () => {
   it('writes the subset 18.16 and current ClickHouse share: literals escaped, no parameters, no FILTER', () => {
     expect(clickhouseSql(view, schema, 'ds_x', 10, 20)).toBe(
-      "SELECT floor(ts / 60000) * 60000 AS k0, `ok` AS k1, count() AS s0, toFloat64(sum(`amount`)) AS s1, count(`amount`) AS s2, groupUniqArray(`ok`) AS s3 FROM `ds_x` WHERE seq > 10 AND seq <= 20 AND `country` IN ('O\\'Brien', 'a\\\\b') GROUP BY k0, k1",
+      "SELECT floor(ts / 60000) * 60000 AS k0, `ok` AS k1, count() AS s0, sum(toFloat64(`amount`)) AS s1, count(`amount`) AS s2, groupUniqArray(`ok`) AS s3 FROM `ds_x` WHERE seq > 10 AND seq <= 20 AND `country` IN ('O\\'Brien', 'a\\\\b') GROUP BY k0, k1",
     );
     expect(clickhouseSql({ ...view, groupBy: [], bucketMs: null, filters: [] }, schema, 't', 0, 5)).toMatch(/ HAVING count\(\) > 0$/);
   });

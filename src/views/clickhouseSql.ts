@@ -46,7 +46,8 @@ function measureParts(op: MeasureOp, f: string | null): string[] {
       return [f === null ? 'count()' : `count(${f})`];
     case 'sum':
     case 'avg':
-      return [`toFloat64(sum(${f}))`, `count(${f})`];
+      // Summed as Float64: an Int64 sum would wrap past 2^63 where DuckDB's is exact (both are exact below 2^53).
+      return [`sum(toFloat64(${f}))`, `count(${f})`];
     case 'min':
     case 'max':
       return [`toFloat64(${op}(${f}))`];

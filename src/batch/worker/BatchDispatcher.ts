@@ -309,6 +309,16 @@ export class BatchDispatcher {
         // Batch is the cluster's, up to what it holds whole and this log has reached.
         const state = onCluster[ds.id];
         if (!state) throw new Error(`the server no longer holds ${ds.name} on its ClickHouse cluster`);
+        // Guards of the seq split: both count the same events only if this tab missed none and the cluster lost none.
+        const missed = Object.values(ds.gaps).reduce((n, g) => n + g, 0) + Object.values(ds.rejected ?? {}).reduce((n, g) => n + g, 0);
+        if (missed > (ds.cluster.missedAtStart ?? 0))
+          throw new Error(
+            `this tab missed ${missed.toLocaleString('en-US')} events of ${ds.name} that the cluster holds, so its seqs no longer match the cluster's: delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
+          );
+        if (state.w < Math.max(ds.cluster.from, ds.cluster.trimmedTo ?? 0))
+          throw new Error(
+            `the cluster holds fewer events of ${ds.name} (${state.w.toLocaleString('en-US')}) than this tab started from (its tables were dropped?): delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
+          );
         datasets[ds.id] = { w: Math.max(ds.cluster.from, Math.min(state.w, ds.highWater)), loaded: 0, cluster: { shards: state.shards, ms: 0 } };
         schemas[ds.id] = ds.schema;
         continue;

@@ -46,7 +46,8 @@ export class ClusterViews {
     const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const why = typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error : `HTTP ${res.status}`;
-      throw new Error(`the ClickHouse cluster did not answer: ${why}`);
+      // The server's reason already says it was the cluster; a status alone does not.
+      throw new Error(/cluster/i.test(why) ? why : `the ClickHouse cluster did not answer: ${why}`);
     }
     return body;
   }

@@ -44,7 +44,7 @@ export class LogFollower {
     }
     // A dataset a file import just created has no batch views yet, so no merged view to cover: its
     // speed layer starts at its end instead of tallying the whole file the next recompute absorbs.
-    if (!this.feed.knows(ds.id)) this.feed.addDataset(ds.id, ds.schema, ds.origin === 'file' ? ds.highWater : 0);
+    if (!this.feed.knows(ds.id)) this.feed.addDataset(ds.id, ds.schema, ds.origin === 'file' ? ds.highWater : ds.cluster ? Math.max(ds.cluster.from, ds.cluster.trimmedTo ?? 0) : 0);
     // The writer widened the dataset (its stream gained fields): views here compile against the new schema.
     else if (ds.schema.fields.length !== this.feed.schemaOf(ds.id).fields.length) this.feed.widen(ds.id, ds.schema);
     this.tallied += await this.feed.catchUp(ds.id);
