@@ -31,7 +31,7 @@ export class ClickHouseClient {
    * Runs `sql`. With `body` the statement's data follows it (INSERT … FORMAT …). `readonly` makes
    * ClickHouse itself refuse any write for this request.
    */
-  async exec(sql: string, opts: { body?: string; readonly?: boolean; settings?: Record<string, string>; once?: boolean; timeoutMs?: number } = {}): Promise<string> {
+  async exec(sql: string, opts: { body?: string; readonly?: boolean; settings?: Record<string, string>; timeoutMs?: number } = {}): Promise<string> {
     const q = new URLSearchParams({ output_format_json_quote_64bit_integers: '0', ...opts.settings });
     if (opts.readonly) q.set('readonly', '1');
     if (opts.body !== undefined) q.set('query', sql);
@@ -42,8 +42,9 @@ export class ClickHouseClient {
     try {
       // ClickHouse closes an idle keep-alive connection after a few seconds; a request that went out on
       // it as it closed never reached the server, so it is sent once more (every statement we send is
-      // safe to repeat: CREATE … IF NOT EXISTS, a whole-partition reload, reads).
-      res = await send().catch((e: unknown) => (isTimeout(e) || opts.once ? Promise.reject(e) : send()));
+      // safe to repeat: CREATE … IF NOT EXISTS, reads, and a segment's insert, whose row count is
+      // checked before W moves past it).
+      res = await send().catch((e: unknown) => (isTimeout(e) ? Promise.reject(e) : send()));
     } catch (e) {
       // fetch's own message is "fetch failed"; the cause says what (refused, reset, timed out).
       const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
