@@ -12,9 +12,9 @@ import type { DatasetSchema } from '../protocol/schema';
 import { type CompiledView, compileView } from '../views/compileView';
 import type { ViewDef } from '../views/ViewDef';
 import type { StoredBatch } from './BatchViewStore';
-import { dropUpTo, reconcileOne } from './handOver';
+import { dropUpTo, reconcileAll } from './handOver';
 import { withMessage } from './messages';
-import { initialSnapshot, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
+import { batchAfter, initialSnapshot, type PipelineMessage, type PipelineOptions, type PipelineSnapshot, type PipelineWorkers, type WorkerHandle } from './pipelineTypes';
 import { RecomputeScheduler } from './RecomputeScheduler';
 import { ServedViews } from './ServedViews';
 import { ViewCatalog } from './ViewCatalog';
@@ -357,30 +357,16 @@ export class Pipeline {
     try {
       handed = await dropUpTo(this.ingest, w);
     } catch (e) {
-      // Batch moved to W but the speed layer did not drop up to it: the views keep their last
-      // consistent merge until a hand-over succeeds (the next recompute, or a restarted worker).
+      // Batch moved to W but speed did not drop up to it: the views keep their last consistent merge until a hand-over succeeds.
       this.update({ batch: { ...this.snap.batch, w, running: false, error: `hand-over to the speed layer failed: ${errorText(e)}` } });
       throw e;
     }
-    const batch = {
-      ...this.snap.batch,
-      w,
-      recomputedAt: Date.now(),
-      lastDurationMs: r.totalMs,
-      lastLoadMs: r.loadMs,
-      lastEventsLoaded: r.eventsLoaded,
-      clusters: Object.fromEntries(Object.entries(r.datasets).flatMap(([id, d]) => (d.cluster ? [[id, d.cluster]] : []))),
-      recomputes: this.snap.batch.recomputes + 1,
-      running: false,
-      error: null,
-    };
-    this.update({ batch, ...this.merged() });
+    this.update({ batch: batchAfter(this.snap.batch, w, r), ...this.merged() });
     const compiled = this.snap.viewDefs.map((v) => this.compiledFor(v)).filter((c): c is CompiledView => c !== null);
-    for (const h of handed) {
-      const { handover, problem } = await reconcileOne(this.batch, compiled, h);
-      if (handover) this.update({ handovers: [handover, ...this.snap.handovers].slice(0, MAX_HANDOVERS) });
-      if (problem) this.message('error', problem);
-    }
+    await reconcileAll(this.batch, compiled, handed, {
+      handover: (h) => this.update({ handovers: [h, ...this.snap.handovers].slice(0, MAX_HANDOVERS) }),
+      problem: (p) => this.message('error', p),
+    });
     const stats = await this.batch.call('stats', {}).catch(() => null);
     if (stats) this.update({ batch: { ...this.snap.batch, memoryBytes: stats.memoryBytes } });
     return r;

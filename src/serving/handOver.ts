@@ -57,3 +57,12 @@ export async function reconcileOne(batch: BatchClient, views: readonly CompiledV
     return { handover: null, problem: `reconciliation of ${range} failed: ${errorText(e)}` };
   }
 }
+
+/** Reconciles every dataset's hand-over in turn, telling the page what to record and what to say. */
+export async function reconcileAll(batch: BatchClient, views: readonly CompiledView[], handed: readonly HandedOver[], on: { handover(h: Handover): void; problem(p: string): void }): Promise<void> {
+  for (const h of handed) {
+    const { handover, problem } = await reconcileOne(batch, views, h);
+    if (handover) on.handover(handover);
+    if (problem) on.problem(problem);
+  }
+}

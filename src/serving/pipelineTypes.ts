@@ -11,6 +11,7 @@ import type { MergedView } from './mergeView';
 import type { ViewDrift } from './reconcile';
 import type { QueryHistory } from './QueryHistory';
 import type { ViewStore } from './ViewStore';
+import type { RecomputeResult } from '../batch/worker/protocol';
 
 /** A started worker and the RPC client that talks to it. */
 export interface WorkerHandle<C> {
@@ -134,5 +135,21 @@ export function initialSnapshot(options: PipelineOptions): PipelineSnapshot {
     crossFilter: null,
     crossTwins: {},
     messages: [],
+  };
+}
+
+/** What the snapshot's batch says once a recompute's result is published at `w`. */
+export function batchAfter(prev: BatchInfo, w: Record<string, number>, r: RecomputeResult): BatchInfo {
+  return {
+    ...prev,
+    w,
+    recomputedAt: Date.now(),
+    lastDurationMs: r.totalMs,
+    lastLoadMs: r.loadMs,
+    lastEventsLoaded: r.eventsLoaded,
+    clusters: Object.fromEntries(Object.entries(r.datasets).flatMap(([id, d]) => (d.cluster ? [[id, d.cluster]] : []))),
+    recomputes: prev.recomputes + 1,
+    running: false,
+    error: null,
   };
 }
