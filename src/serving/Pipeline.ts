@@ -65,10 +65,8 @@ export class Pipeline {
     batch: () => this.batch,
     reloadViews: async () => {
       const saved = (await this.options.store?.list()) ?? { views: [], problems: [] };
-      await this.applyViews(
-        [...this.options.views, ...saved.views],
-        saved.views.map((v) => v.id),
-      );
+      const ids = saved.views.map((v) => v.id);
+      await this.applyViews([...this.options.views, ...saved.views], ids);
     },
     message: (level, text) => this.message(level, text),
   });
@@ -362,6 +360,7 @@ export class Pipeline {
       throw e;
     }
     this.update({ batch: batchAfter(this.snap.batch, w, r), ...this.merged() });
+    for (const p of r.problems ?? []) this.message('error', p);
     const compiled = this.snap.viewDefs.map((v) => this.compiledFor(v)).filter((c): c is CompiledView => c !== null);
     await reconcileAll(this.batch, compiled, handed, {
       handover: (h) => this.update({ handovers: [h, ...this.snap.handovers].slice(0, MAX_HANDOVERS) }),

@@ -46,7 +46,7 @@ export interface BatchInfo {
   /** Per dataset: the watermark of the published batch views. */
   w: Record<string, number>;
   /** Per dataset whose batch came from the server's ClickHouse cluster: its shards and how long it took. */
-  clusters: Record<string, { shards: number; ms: number }>;
+  clusters: Record<string, { shards: number; ms: number; kept?: string }>;
   recomputedAt: number | null;
   lastDurationMs: number | null;
   lastLoadMs: number | null;

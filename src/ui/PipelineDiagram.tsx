@@ -85,7 +85,12 @@ function Diagram({ dataset }: { dataset: string }) {
               </div>
               {cluster && (
                 <div className="small" data-testid="batch-source" data-shards={cluster.shards}>
-                  ClickHouse, {cluster.shards} shard{cluster.shards === 1 ? '' : 's'}, {fmtInt(w)} events, {fmtDuration(cluster.ms)}
+                  ClickHouse, {cluster.shards} shard{cluster.shards === 1 ? '' : 's'}, {fmtInt(w)} events{cluster.kept ? '' : `, ${fmtDuration(cluster.ms)}`}
+                </div>
+              )}
+              {cluster?.kept && (
+                <div className="small error-text" data-testid="batch-kept" role="status">
+                  kept from the last answer: {cluster.kept}
                 </div>
               )}
               <div className="muted small">

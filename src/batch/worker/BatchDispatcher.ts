@@ -16,6 +16,7 @@ import { recoverImports } from '../../log/fileImport';
 import { setRetentionPolicy } from '../../log/retention';
 import { RetentionJobs } from './RetentionJobs';
 import { ClusterViews } from './ClusterViews';
+import { ClusterRecompute } from './ClusterRecompute';
 import { clusterResultIpc } from '../console/clusterResult';
 import { loadLog } from './loadLog';
 import { holdImportLock, importIsLive } from './importLock';
@@ -42,6 +43,7 @@ export class BatchDispatcher {
   /** The page's server, for datasets whose batch layer is its ClickHouse cluster. */
   private apiBase: string | null = null;
   private readonly cluster = new ClusterViews(() => this.apiBase);
+  private readonly clusterPart = new ClusterRecompute(this.cluster);
   /** Settles once DuckDB has started (or failed to). */
   private ready: Promise<unknown> = Promise.resolve();
   private readonly retention = new RetentionJobs(
@@ -302,27 +304,9 @@ export class BatchDispatcher {
     // Fix W for every dataset first, then load: views then all describe the same instant.
     // Every dataset, not only those with views: each is a table of the SQL console.
     const records = await log.datasets();
-    const onCluster = records.some((d) => d.cluster) ? await this.cluster.state() : {};
     for (const ds of records) {
-      if (!ds) continue;
-      if (ds.cluster) {
-        // Batch is the cluster's, up to what it holds whole and this log has reached.
-        const state = onCluster[ds.id];
-        if (!state) throw new Error(`the server no longer holds ${ds.name} on its ClickHouse cluster`);
-        // Guards of the seq split: both count the same events only if this tab missed none and the cluster lost none.
-        const missed = Object.values(ds.gaps).reduce((n, g) => n + g, 0) + Object.values(ds.rejected ?? {}).reduce((n, g) => n + g, 0);
-        if (missed > (ds.cluster.missedAtStart ?? 0))
-          throw new Error(
-            `this tab missed ${missed.toLocaleString('en-US')} events of ${ds.name} that the cluster holds, so its seqs no longer match the cluster's: delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
-          );
-        if (state.w < Math.max(ds.cluster.from, ds.cluster.trimmedTo ?? 0))
-          throw new Error(
-            `the cluster holds fewer events of ${ds.name} (${state.w.toLocaleString('en-US')}) than this tab started from (its tables were dropped?): delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
-          );
-        datasets[ds.id] = { w: Math.max(ds.cluster.from, Math.min(state.w, ds.highWater)), loaded: 0, cluster: { shards: state.shards, ms: 0 } };
-        schemas[ds.id] = ds.schema;
-        continue;
-      }
+      // A cluster's datasets take batch from the cluster, each on its own (ClusterRecompute).
+      if (!ds || ds.cluster) continue;
       for (const v of this.views) {
         if (v.dataset !== ds.id) continue;
         // A view that does not compile (setViews reported it) must not stop the others.
@@ -341,16 +325,13 @@ export class BatchDispatcher {
     }
     const t1 = performance.now();
     const views: RecomputeResult['views'] = {};
-    for (const ds of records.filter((d) => d.cluster)) {
-      const state = datasets[ds.id]!;
-      const answer = await this.cluster.views(
-        ds.id,
-        this.views.filter((v) => v.dataset === ds.id),
-        state.w,
-      );
-      Object.assign(views, answer.views);
-      state.cluster = { shards: answer.shards, ms: answer.ms };
-    }
+    const onCluster = await this.clusterPart.recompute(
+      records.filter((d) => d.cluster),
+      this.views,
+    );
+    Object.assign(datasets, onCluster.datasets);
+    Object.assign(views, onCluster.views);
+    for (const ds of records) if (ds.cluster) schemas[ds.id] = ds.schema;
     for (const c of compiled) {
       const w = datasets[c.view.dataset]!.w;
       // An empty dataset has no engine table yet; its views are empty.
@@ -367,6 +348,6 @@ export class BatchDispatcher {
     for (const [id, s] of Object.entries(datasets)) this.published.set(id, s.w);
     await this.refreshConsole();
     const t2 = performance.now();
-    return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded };
+    return { datasets, schemas, views, startedAt, loadMs: t1 - t0, queryMs: t2 - t1, totalMs: t2 - t0, segmentsLoaded, eventsLoaded, problems: onCluster.problems };
   }
 }

@@ -18,8 +18,11 @@ export interface DatasetBatchState {
   w: number;
   /** Events loaded into the engine table (the cache of the log). */
   loaded: number;
-  /** Batch came from the server's ClickHouse cluster: its shards, and how long its answer took. */
-  cluster?: { shards: number; ms: number };
+  /**
+   * Batch came from the server's ClickHouse cluster: its shards, and how long its answer took.
+   * `kept`: the cluster could not answer, and this is the batch it last published (why, in words).
+   */
+  cluster?: { shards: number; ms: number; kept?: string };
 }
 
 export interface RecomputeResult {
@@ -33,6 +36,8 @@ export interface RecomputeResult {
   totalMs: number;
   segmentsLoaded: number;
   eventsLoaded: number;
+  /** What to tell the user: datasets that kept their last batch, and why. */
+  problems?: string[];
 }
 
 export interface BatchStats {
