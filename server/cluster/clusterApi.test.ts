@@ -114,6 +114,12 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
         expect(got[k]![0]).toBe(n);
         expect(got[k]![1]).toBeCloseTo(sum, 6);
       }
+      // The teaching time split at seq <= 900: events 0..899 at one per second, boundary one minute before the newest.
+      const split = await fetch(`${server.url}/api/cluster/orders/timesplit`, { method: 'POST', body: JSON.stringify({ w: 900, bucketMs: 60_000 }) });
+      const maxTs = 1_700_000_000_000 + 899_000;
+      expect(await split.json()).toEqual({ maxTs, boundary: maxTs - 60_000, atOrBefore: 840, after: 60 });
+      expect((await fetch(`${server.url}/api/cluster/orders/timesplit`, { method: 'POST', body: JSON.stringify({ w: 1_001, bucketMs: 60_000 }) })).status).toBe(400);
+      expect((await fetch(`${server.url}/api/cluster/orders/timesplit`, { method: 'POST', body: JSON.stringify({ w: 10, bucketMs: 'x' }) })).status).toBe(400);
       // Refused, and said why.
       expect((await viewsAt(server.url, { views: [VIEW], upto: 1_001 })).status).toBe(400);
       expect((await viewsAt(server.url, { views: [{ ...VIEW, measures: [{ op: 'median', label: 'm' }] }] })).json.error).toMatch(/views\[0\].*unknown operator/);

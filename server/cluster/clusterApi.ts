@@ -4,6 +4,7 @@
  *   POST /api/cluster/sql          {sql}: one read-only statement from the SQL console (clusterSql.ts)
  *   POST /api/cluster/:id/views    {views, upto?, after?}: each view's rows over after < seq <= upto (upto
  *                                  defaults to W, may not pass it), read-only on the cluster
+ *   POST /api/cluster/:id/timesplit {w, bucketMs}: the teaching time split's batch side at seq <= w
  * Bad input is a 400 naming what is wrong; a cluster that cannot answer, a 503 saying why.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,7 +12,8 @@ import { parseViewDef } from '../../src/views/viewSchema';
 import type { ViewDef } from '../../src/views/ViewDef';
 import { readBody, sendJson } from '../httpApi';
 import type { ClusterBatch } from './ClusterBatch';
-import { clusterViewRows } from './clusterViews';
+import { clusterTimeSplit, clusterViewRows } from './clusterViews';
+import type { ClusterDataset } from './ClusterDataset';
 import { clusterSqlProblem } from './clusterSql';
 
 const MAX_BODY = 1024 * 1024;
@@ -26,10 +28,10 @@ export async function handleClusterApi(batch: ClusterBatch | null, req: Incoming
     await consoleSql(batch, req, res);
     return true;
   }
-  const m = /^\/api\/cluster\/([^/]+)\/views$/.exec(url.pathname);
+  const m = /^\/api\/cluster\/([^/]+)\/(views|timesplit)$/.exec(url.pathname);
   if (!m) return false;
   if (req.method !== 'POST') {
-    sendJson(res, 405, { error: 'POST the views to compute' }, { allow: 'POST' });
+    sendJson(res, 405, { error: m[2] === 'views' ? 'POST the views to compute' : 'POST {"w": …, "bucketMs": …}' }, { allow: 'POST' });
     return true;
   }
   const id = decodeURIComponent(m[1]!);
@@ -50,6 +52,10 @@ export async function handleClusterApi(batch: ClusterBatch | null, req: Incoming
     sendJson(res, 400, { error: 'the body is not JSON' });
     return true;
   }
+  if (m[2] === 'timesplit') {
+    await timeSplit(ds, body, res);
+    return true;
+  }
   const parsed = parseRequest(body);
   if ('error' in parsed) {
     sendJson(res, 400, { error: parsed.error });
@@ -67,6 +73,19 @@ export async function handleClusterApi(batch: ClusterBatch | null, req: Incoming
     sendJson(res, 503, { error: `the cluster could not answer: ${e instanceof Error ? e.message : String(e)}` });
   }
   return true;
+}
+
+/** The teaching time split's batch side at seq <= w (clusterTimeSplit). */
+async function timeSplit(ds: ClusterDataset, body: unknown, res: ServerResponse): Promise<void> {
+  const w = typeof body === 'object' && body !== null && 'w' in body ? body.w : undefined;
+  const bucketMs = typeof body === 'object' && body !== null && 'bucketMs' in body ? body.bucketMs : undefined;
+  if (!Number.isSafeInteger(w) || (w as number) < 0 || (w as number) > ds.watermark) return sendJson(res, 400, { error: `w is a seq from 0 to what the cluster holds whole (W = ${ds.watermark})` });
+  if (typeof bucketMs !== 'number' || !Number.isFinite(bucketMs) || bucketMs <= 0) return sendJson(res, 400, { error: 'bucketMs is a positive number of milliseconds' });
+  try {
+    sendJson(res, 200, await clusterTimeSplit(ds, w as number, bucketMs));
+  } catch (e) {
+    sendJson(res, 503, { error: `the cluster could not answer: ${e instanceof Error ? e.message : String(e)}` });
+  }
 }
 
 async function consoleSql(batch: ClusterBatch | null, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -38,3 +38,14 @@ export async function clusterViewRows(ds: ClusterDataset, views: readonly ViewDe
   out.ms = performance.now() - t0;
   return out;
 }
+
+/** The batch side of the teaching time split (src/batch/worker/timeSplit.ts) over seq <= w on the cluster. */
+export async function clusterTimeSplit(ds: ClusterDataset, w: number, bucketMs: number): Promise<{ maxTs: number | null; boundary: number | null; atOrBefore: number; after: number }> {
+  if (!Number.isSafeInteger(w) || w < 0 || w > ds.watermark) throw new Error(`seq ${w} is past what the cluster holds whole (W = ${ds.watermark})`);
+  if (!Number.isFinite(bucketMs) || bucketMs <= 0) throw new Error('bucketMs is a positive number of milliseconds');
+  const [[n, max] = []] = await ds.rows(`SELECT count(), max(ts) FROM ${ds.distributed} WHERE seq <= ${w}`);
+  if (!n || typeof max !== 'number') return { maxTs: null, boundary: null, atOrBefore: 0, after: 0 };
+  const boundary = max - bucketMs;
+  const [[atOrBefore, after] = []] = await ds.rows(`SELECT countIf(ts <= ${boundary}), countIf(ts > ${boundary}) FROM ${ds.distributed} WHERE seq <= ${w}`);
+  return { maxTs: max, boundary, atOrBefore: Number(atOrBefore ?? 0), after: Number(after ?? 0) };
+}

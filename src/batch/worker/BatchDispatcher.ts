@@ -185,7 +185,8 @@ export class BatchDispatcher {
   }
 
   timeSplit({ dataset, w, bucketMs }: Req<'timeSplit'>): Promise<Res<'timeSplit'>> {
-    return this.serially(() => {
+    return this.serially(async () => {
+      if ((await this.log!.dataset(dataset))?.cluster) return this.cluster.timeSplit(dataset, w, bucketMs);
       if (w > (this.loaded.get(dataset) ?? 0)) throw new Error(`time split ${dataset}: seq ${w} is not loaded`);
       return batchTimeSplit(this.requireEngine(), dataset, w, bucketMs);
     });

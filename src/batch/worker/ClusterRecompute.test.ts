@@ -19,7 +19,7 @@ const record = (id: string, highWater: number, extra: Partial<DatasetRecord> = {
   cluster: { from: 100 },
   ...extra,
 });
-const view = (id: string, dataset: string): ViewDef => ({ id, name: id, dataset, groupBy: [], measures: [{ op: 'count', label: 'events' }] });
+const view = (id: string, dataset: string): ViewDef => ({ id, name: id, dataset, groupBy: [], bucketMs: null, measures: [{ op: 'count', label: 'events' }] });
 
 /** A cluster the test steers: per dataset its W, or a failure; `down` fails every request. */
 class Cluster {

@@ -6,6 +6,7 @@
  */
 import type { SqlRow } from '../../views/compileView';
 import type { ViewDef } from '../../views/ViewDef';
+import type { BatchTimeSplit } from './timeSplit';
 
 export interface ClusterState {
   /** The last seq the cluster holds whole. */
@@ -73,6 +74,19 @@ export class ClusterViews {
       type: typeof c === 'object' && c !== null && 'type' in c ? String(c.type) : '?',
     }));
     return { columns, rows: body.rows.filter(Array.isArray), truncated: 'truncated' in body && body.truncated === true, ms: 'ms' in body && typeof body.ms === 'number' ? body.ms : 0 };
+  }
+
+  /** The teaching time split's batch side at seq <= w, counted on the cluster (timeSplit.ts does it in DuckDB). */
+  async timeSplit(dataset: string, w: number, bucketMs: number): Promise<BatchTimeSplit> {
+    const body = await this.json(`/api/cluster/${encodeURIComponent(dataset)}/timesplit`, { method: 'POST', body: JSON.stringify({ w, bucketMs }) });
+    const num = (k: string): number | null => {
+      const v = typeof body === 'object' && body !== null && k in body ? (body as Record<string, unknown>)[k] : null;
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    };
+    const atOrBefore = num('atOrBefore');
+    const after = num('after');
+    if (atOrBefore === null || after === null || !isCount(atOrBefore) || !isCount(after)) throw new Error('the cluster answered no time split');
+    return { maxTs: num('maxTs'), boundary: num('boundary'), atOrBefore, after };
   }
 
   /** Each view's rows over `after < seq <= upto` of `dataset` on the cluster. */
