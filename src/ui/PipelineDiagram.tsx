@@ -89,8 +89,8 @@ function Diagram({ dataset }: { dataset: string }) {
                 </div>
               )}
               {cluster?.kept && (
-                <div className="small error-text" data-testid="batch-kept" role="status">
-                  kept from the last answer: {cluster.kept}
+                <div className="small error-text" data-testid="batch-kept" role="status" title={cluster.kept}>
+                  the cluster did not answer: W kept (see Messages)
                 </div>
               )}
               <div className="muted small">
