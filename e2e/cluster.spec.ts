@@ -5,7 +5,8 @@
  * at every recompute, and the dashboard says where batch came from. Then the faults: a shard killed
  * mid-load (batch keeps its last answer, speed holds the rest, merged stays exact) and brought
  * back (the segment reloaded, nothing doubled), and the server restarted; with hostile values in a
- * view's filter and the teaching tools on the cluster.
+ * view's filter and the teaching tools on the cluster. A dataset a tab held before its stream went on
+ * the cluster joins it when its seqs are provably the cluster's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,18 +163,21 @@ const hostileOf = (all: Sale[]) => {
 };
 const qtyOf = (all: Sale[]) => all.reduce((t, e) => t + e.qty, 0);
 
-test('a shard killed mid-load and a server restarted: batch keeps its last answer, nothing lost or doubled; a hostile filter value; teaching tools on the cluster', async ({ browser }) => {
+test('a dataset the tab held joins the cluster; a shard killed mid-load and a server restarted: batch keeps its last answer, nothing lost or doubled; a hostile filter value; teaching tools on the cluster', async ({
+  browser,
+}) => {
   test.skip(!cluster, 'clickhouse-server is not installed (.ci/run installs it)');
   test.setTimeout(180_000);
   const c = cluster!;
   const dataDir = mkdtempSync(join(tmpdir(), 'lwb-cluster-e2e-'));
-  const options = { staticDir: 'dist', demo: false, dataDir, streams: [SALES], cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 500 } };
-  let s = await createServer(options);
+  const plain = { staticDir: 'dist', demo: false, dataDir, streams: [SALES] };
+  const options = { ...plain, cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 500 } };
+  // First without a cluster: the tab holds the stream and its batch is DuckDB's.
+  let s = await createServer(plain);
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
   try {
-    const sent = sales(0, 1_250);
+    const sent = sales(0, 1_000);
     await post(s.url, sent);
-    await expect.poll(() => salesW(s.url)).toBe(1_000);
     const page = await context.newPage();
     const errors: string[] = [];
     // A 503 from the cluster's views (a shard down) and the refused reconnects while the server restarts are expected.
@@ -181,7 +185,23 @@ test('a shard killed mid-load and a server restarted: batch keeps its last answe
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${s.url}/?batchInterval=3600&stream=sales`);
     await page.getByTestId('dataset-picker').selectOption('sales');
+    await expect.poll(() => dataValue(page, 'kpi-events-batch'), { timeout: 30_000 }).toBe(1_000);
+    await expect(page.getByTestId('batch-source')).toHaveCount(0);
+
+    // The server comes back with the cluster, which loads the stream from its start; the tab's log
+    // holds the same 1,000 events from offset 0, so at the next visit the dataset joins the cluster.
+    await s.close();
+    s = await createServer({ ...options, port: s.port });
+    await expect.poll(() => salesW(s.url), { timeout: 30_000 }).toBe(1_000);
+    await page.reload();
+    await page.getByTestId('dataset-picker').selectOption('sales');
+    await expect(page.getByText(/sales now takes its batch from the server’s ClickHouse cluster/).first()).toBeVisible({ timeout: 30_000 });
+    sent.push(...sales(1_000, 250));
+    await post(s.url, sent.slice(1_000));
     await expect.poll(() => dataValue(page, 'kpi-events-merged'), { timeout: 30_000 }).toBe(1_250);
+    await page.getByRole('button', { name: 'Recompute now' }).click();
+    await expect(page.getByTestId('batch-source')).toContainText('ClickHouse, 2 shards, 1,000 events', { timeout: 30_000 });
+    await expect(page.locator('[data-testid="dataset-row"][data-id="sales"]').getByTestId('dataset-files')).toContainText('batch on ClickHouse');
 
     // A view filtered on the hostile value, made in the editor: batch from ClickHouse, speed from the tab.
     await page.getByRole('button', { name: 'New view' }).click();

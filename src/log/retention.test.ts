@@ -175,10 +175,10 @@ describe('a cluster dataset in this tab', () => {
   it('starts at the cluster W and keeps only what is past the W batch published; the dataset still counts all', async () => {
     const log = new EventLog(new LogDb(`test-cluster-${n++}`));
     await log.ensureDataset('shop', 'shop', SHOP_SCHEMA);
-    const ds = await startOnCluster(log.db, 'shop', 'shop', 5_000, 5_003);
+    const { ds } = await startOnCluster(log.db, 'shop', 'shop', 5_000, 5_003);
     expect([ds.highWater, ds.cluster, ds.sources.shop]).toEqual([5_000, { from: 5_000 }, 5_003]);
     // A log that already started keeps its own start.
-    expect((await startOnCluster(log.db, 'shop', 'shop', 9_000, 9_000)).highWater).toBe(5_000);
+    expect((await startOnCluster(log.db, 'shop', 'shop', 9_000, 9_000)).ds.highWater).toBe(5_000);
     for (const b of [shopBatch(100, 1), shopBatch(100, 2), shopBatch(100, 3)]) await log.append('shop', b);
     expect(await trimClusterLog(log.db, 'shop', 5_150)).toBe(150);
     const { seqs } = await held(log);

@@ -306,7 +306,9 @@ export class BatchDispatcher {
     // Every dataset, not only those with views: each is a table of the SQL console.
     const records = await log.datasets();
     for (const ds of records) {
-      // A cluster's datasets take batch from the cluster, each on its own (ClusterRecompute).
+      // A cluster's datasets take batch from the cluster, each on its own (ClusterRecompute); one
+      // that joined the cluster leaves this engine its old copy, which the log no longer matches.
+      if (ds?.cluster && this.loaded.delete(ds.id)) await engine.dropTable(tableFor(ds.id));
       if (!ds || ds.cluster) continue;
       for (const v of this.views) {
         if (v.dataset !== ds.id) continue;

@@ -172,14 +172,19 @@ export class StreamIngest {
         ds = await this.log.widenDataset(stream, change.schema);
         this.cx.emit({ type: 'info', message: gainedFields(stream, change.added) });
       }
-      if (info.epoch !== undefined && (await this.log.checkEpoch(stream, stream, info.epoch)) === 'reset') {
+      const reset = info.epoch !== undefined && (await this.log.checkEpoch(stream, stream, info.epoch)) === 'reset';
+      if (reset) {
         ds = (await this.log.dataset(stream)) ?? ds;
         this.cx.problems.report(
           `the server's stream ${stream} started its offsets over (a server restarted without --data-dir, or a broker stream made again): reading it from its new start; the dataset keeps the ${ds.highWater} events it has`,
         );
       }
       // A stream the server holds on a ClickHouse cluster: a new log starts where the cluster is.
-      if (info.cluster) ds = await startOnCluster(this.log.db, stream, stream, info.cluster.w, info.cluster.wOffset);
+      if (info.cluster) {
+        const start = await startOnCluster(this.log.db, stream, stream, info.cluster.w, info.cluster.wOffset, !reset);
+        ds = start.ds;
+        if (start.message) this.cx.emit({ type: 'info', message: start.message });
+      }
       if (!this.cx.feed.knows(stream)) this.cx.feed.addDataset(stream, ds.schema, ds.highWater);
       else this.cx.feed.widen(stream, ds.schema);
       const stored = ownGet(ds.sources, stream);
