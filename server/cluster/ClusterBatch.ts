@@ -49,6 +49,7 @@ const MAX_BACKLOG_SEGMENTS = 4;
 export class ClusterBatch {
   private readonly clients: ClickHouseClient[];
   private readonly attached = new Map<string, Attached>();
+  private readonly opening = new Map<string, Promise<void>>();
   readonly segment: number;
 
   constructor(private readonly options: ClusterBatchOptions) {
@@ -80,7 +81,26 @@ export class ClusterBatch {
 
   /** Puts a stream's dataset on the cluster: opens its tables, reads W back, and reads the stream from W on. */
   async attach(stream: LiveStream): Promise<void> {
-    if (this.attached.has(stream.id) || !this.wants(stream.id)) return;
+    const held = this.attached.get(stream.id);
+    // A stream declared again with more fields: its tables gain them.
+    if (held && held.ds.schema.fields.length !== stream.declaration.schema.fields.length) {
+      this.options.log(`stream ${stream.id}: the cluster's tables gain its new fields`);
+      // A failure is the load's, kept in its status and tried again at the next tick.
+      await held.ds.widen(stream.declaration.schema).catch(() => undefined);
+    }
+    if (held || !this.wants(stream.id)) return;
+    // Attaches can overlap (each change of the streams asks again): all wait for the one open.
+    let opening = this.opening.get(stream.id);
+    if (!opening) {
+      opening = this.open(stream).finally(() => this.opening.delete(stream.id));
+      this.opening.set(stream.id, opening);
+    }
+    await opening;
+    // Fields the stream gained while the tables were being opened.
+    if (this.attached.has(stream.id)) await this.attach(stream);
+  }
+
+  private async open(stream: LiveStream): Promise<void> {
     const ds = new ClusterDataset({ shards: this.clients, cluster: this.options.cluster, segment: this.segment }, stream.id, stream.declaration.schema);
     await ds.open(stream.hub.epoch);
     const a: Attached = { ds, stream, close: null, error: null, lastLoadMs: null };

@@ -51,13 +51,15 @@ export class ClusterDataset {
   /** The stream offset after the event at seq W. */
   private wOff = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The schema gained fields the tables may not have columns for yet. */
+  private columnsDue = false;
   /** Why the last load stopped, in plain words; null after one that got through. */
   lastError: string | null = null;
 
   constructor(
     private readonly options: ClusterOptions,
     readonly id: string,
-    readonly schema: DatasetSchema,
+    private fields: DatasetSchema,
   ) {
     const bad = idProblem(id);
     if (bad) throw new Error(`dataset id ${JSON.stringify(id)}: ${bad}`);
@@ -67,6 +69,35 @@ export class ClusterDataset {
     this.local = `lwlocal_${id}`;
     this.distributed = `lw_${id}`;
     this.meta = `lwmeta_${id}`;
+  }
+
+  /** The stream's schema: the tables hold each of its fields. */
+  get schema(): DatasetSchema {
+    return this.fields;
+  }
+
+  /**
+   * The stream gained fields: from now on they are loaded, and the tables gain their columns (NULL in
+   * the rows already loaded, as in a tab's log), before the next segment is loaded; an insert
+   * already under way without the columns fails and is loaded again after.
+   */
+  widen(schema: DatasetSchema): Promise<unknown> {
+    this.fields = schema;
+    this.columnsDue = true;
+    return this.load();
+  }
+
+  /** Adds to each shard's tables the schema's fields they lack (18.16 has no ADD COLUMN IF NOT EXISTS). */
+  private async ensureColumns(): Promise<void> {
+    for (const shard of this.options.shards) {
+      const held = await shard.rows(`SELECT table, name FROM system.columns WHERE database = ${chString(this.db)} AND table IN (${chString(this.local)}, ${chString(this.distributed)})`);
+      for (const table of [this.local, this.distributed]) {
+        const has = new Set(held.filter(([t]) => t === table).map(([, name]) => name));
+        for (const f of this.fields.fields) {
+          if (!has.has(f.name)) await shard.exec(`ALTER TABLE ${chIdent(this.db)}.${chIdent(table)} ADD COLUMN ${chIdent(f.name)} ${chColumnType(f.type)}`);
+        }
+      }
+    }
   }
 
   /** The last seq fully loaded: batch over `seq <= W` is exact. */
@@ -100,13 +131,14 @@ export class ClusterDataset {
    */
   async open(epoch = ''): Promise<void> {
     const n = this.options.segment;
-    const columns = ['seq Int64', 'off Int64', 'ts Float64', ...this.schema.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
+    const columns = ['seq Int64', 'off Int64', 'ts Float64', ...this.fields.fields.map((f) => `${chIdent(f.name)} ${chColumnType(f.type)}`)].join(', ');
     for (const shard of this.options.shards) {
       await shard.exec(`CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.local)} (${columns}) ENGINE = MergeTree PARTITION BY intDiv(seq - 1, ${n}) ORDER BY seq`);
       await shard.exec(
         `CREATE TABLE IF NOT EXISTS ${chIdent(this.db)}.${chIdent(this.distributed)} AS ${chIdent(this.db)}.${chIdent(this.local)} ENGINE = Distributed(${chIdent(this.options.cluster)}, ${chIdent(this.db)}, ${chIdent(this.local)})`,
       );
     }
+    await this.ensureColumns();
     await this.checkMeta(epoch);
     this.w = await this.loadedWatermark();
     this.wOff = this.w === 0 ? 0 : await this.offsetAfter(this.w);
@@ -191,11 +223,19 @@ export class ClusterDataset {
   }
 
   private async loadReady(): Promise<LoadReport> {
+    // Until the tables have every field's column (a widening whose ALTER failed is tried again here).
+    if (this.columnsDue) {
+      await this.ensureColumns().catch((e: unknown) => {
+        this.lastError = `the cluster's tables could not gain the stream's new fields: ${e instanceof Error ? e.message : String(e)}`;
+        throw new Error(this.lastError);
+      });
+      this.columnsDue = false;
+    }
     const n = this.options.segment;
     const t0 = performance.now();
     let segments = 0;
     while (this.pendingCount >= n) {
-      const all = this.pending.length === 1 ? this.pending[0]! : concatBatches(this.schema, this.pending);
+      const all = this.pending.length === 1 ? this.pending[0]! : concatBatches(this.fields, this.pending);
       const events = sliceBatch(all, 0, n);
       const s = this.w / n;
       const shard = this.options.shards[s % this.shards]!;
@@ -203,7 +243,9 @@ export class ClusterDataset {
         const local = `${chIdent(this.db)}.${chIdent(this.local)}`;
         await shard.exec(`ALTER TABLE ${local} DROP PARTITION ${s}`);
         // The client may send it twice (a keep-alive connection closed under it); the count below catches a double.
-        await shard.exec(`INSERT INTO ${local} FORMAT TabSeparated`, { body: tsvRows(this.schema, events, this.w + 1, this.pendingOffsets) });
+        // Columns named: a table with more (a field added since) fills them with NULL.
+        const columns = ['seq', 'off', 'ts', ...this.fields.fields.map((f) => chIdent(f.name))].join(', ');
+        await shard.exec(`INSERT INTO ${local} (${columns}) FORMAT TabSeparated`, { body: tsvRows(this.fields, events, this.w + 1, this.pendingOffsets) });
         // W moves only past a segment that holds exactly its events (a late insert would show here).
         const [[count] = []] = await shard.rows(`SELECT count() FROM ${local} WHERE seq > ${this.w} AND seq <= ${this.w + n}`);
         if (count !== n) throw new Error(`segment ${s} holds ${String(count)} rows after its load, not ${n}; it is loaded again`);

@@ -155,6 +155,55 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
     }
   }, 120_000);
 
+  it('a stream declared again with a new field: the tables gain its column, NULL before, loaded after', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    const c = cluster;
+    const PARCELS: StreamDeclaration = { id: 'parcels', schema: { fields: [{ name: 'kg', type: 'float' }] }, timeZone: 'UTC' };
+    const server = await createServer({ demo: false, streams: [PARCELS], cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 100 } });
+    const post = async (events: unknown[]) => expect((await fetch(`${server.url}/api/streams/parcels/events`, { method: 'POST', body: JSON.stringify(events) })).status).toBe(200);
+    const w = () =>
+      until(
+        () => status(server.url),
+        (x) => (x.datasets.parcels?.w ?? 0) > 0,
+      ).then((x) => x.datasets.parcels!);
+    try {
+      await post(Array.from({ length: 150 }, (_, k) => ({ kg: k })));
+      await until(
+        () => status(server.url),
+        (x) => x.datasets.parcels?.w === 100,
+      );
+      const declared = await fetch(`${server.url}/api/streams/parcels`, {
+        method: 'PUT',
+        body: JSON.stringify({ fields: [...PARCELS.schema.fields, { name: 'zone', type: 'text' }], timeZone: 'UTC' }),
+      });
+      expect(((await declared.json()) as { widened: string[] }).widened).toEqual(['zone']);
+      await post(Array.from({ length: 150 }, (_, k) => ({ kg: 1, zone: `z${k % 3}` })));
+      await until(
+        () => status(server.url),
+        (x) => x.datasets.parcels?.w === 300,
+      );
+      expect((await w()).error).toBeNull();
+      const byZone: ViewDef = {
+        id: 'z',
+        name: 'by zone',
+        dataset: 'parcels',
+        groupBy: ['zone'],
+        bucketMs: null,
+        measures: [
+          { op: 'count', label: 'n' },
+          { op: 'sum', field: 'kg', label: 'kg' },
+        ],
+      };
+      const res = await fetch(`${server.url}/api/cluster/parcels/views`, { method: 'POST', body: JSON.stringify({ views: [byZone] }) });
+      const rows = ((await res.json()) as { views: Record<string, [string | null, number, number][]> }).views.z!;
+      // The first 150 events had no zone (NULL, as in a tab's log); then 50 each of z0, z1, z2 at 1 kg.
+      const sumKg = Array.from({ length: 150 }, (_, k) => k).reduce((a, b) => a + b, 0);
+      expect(Object.fromEntries(rows.map(([zone, n, kg]) => [String(zone), [n, kg]]))).toEqual({ null: [150, sumKg], z0: [50, 50], z1: [50, 50], z2: [50, 50] });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('runs one read-only statement from the console on the cluster, and refuses anything else', async (ctx) => {
     if (!cluster) return ctx.skip();
     const server = await createServer({ demo: false, cluster: { shards: cluster.nodes.map((n) => n.url), cluster: cluster.name } });

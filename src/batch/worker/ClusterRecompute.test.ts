@@ -103,3 +103,23 @@ describe('ClusterRecompute', () => {
     expect(c.asked).toEqual([{ dataset: 'b', upto: 200 }]);
   });
 });
+
+describe('ClusterRecompute, a view the cluster cannot compute', () => {
+  it('waits, said in words; the dataset\'s other views move to the new W', async () => {
+    const c = new Cluster();
+    c.w = { a: 200 };
+    const part = new ClusterRecompute({
+      state: () => c.state(),
+      views: async (dataset, views, upto) => {
+        const r = await c.views(dataset, views, upto);
+        delete r.views.a2;
+        r.errors.a2 = 'unknown field "size"';
+        return r;
+      },
+    });
+    const r = await part.recompute([record('a', 400)], [view('a1', 'a'), view('a2', 'a')]);
+    expect(r.datasets.a?.w).toBe(200);
+    expect(r.views).toEqual({ a1: [[200]] });
+    expect(r.problems).toEqual(['view a2 of a on the ClickHouse cluster: unknown field "size"']);
+  });
+});

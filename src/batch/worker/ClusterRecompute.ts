@@ -54,11 +54,12 @@ export class ClusterRecompute {
         if (!state) throw new Error(`the server no longer holds ${ds.name} on its ClickHouse cluster`);
         const w = this.watermark(ds, state);
         const answer = await this.cluster.views(ds.id, mine, w);
-        const errors = Object.entries(answer.errors);
-        if (errors.length > 0) throw new Error(errors.map(([id, why]) => `view ${id}: ${why}`).join('; '));
+        // A view the cluster cannot compute (a field it does not hold yet) waits; the others go on.
+        for (const [id, why] of Object.entries(answer.errors)) out.problems.push(`view ${mine.find((v) => v.id === id)?.name ?? id} of ${ds.name} on the ClickHouse cluster: ${why}`);
         out.datasets[ds.id] = { w, loaded: 0, cluster: { shards: answer.shards, ms: answer.ms } };
         Object.assign(out.views, answer.views);
-        this.published.set(ds.id, { from: ds.cluster!.from, w, shards: answer.shards, views: new Map(mine.map((v) => [v.id, { def: JSON.stringify(v), rows: answer.views[v.id]! }])) });
+        const rows = mine.filter((v) => answer.views[v.id]).map((v) => [v.id, { def: JSON.stringify(v), rows: answer.views[v.id]! }] as const);
+        this.published.set(ds.id, { from: ds.cluster!.from, w, shards: answer.shards, views: new Map(rows) });
       } catch (e) {
         this.keep(ds, mine, errorText(e), out);
       }
