@@ -45,6 +45,13 @@ export class StreamHub {
   epoch = '';
   /** Where a ClickHouse cluster holding this stream's dataset is (StreamInfo.cluster), set by the cluster loader. */
   clusterAt: (() => { w: number; wOffset: number } | null) | null = null;
+  /**
+   * An in-process reader that must not miss events (the cluster loader, stopped while the cluster
+   * catches up) holds the buffer from this offset on, up to `maxHeld` events past its usual bound;
+   * beyond that the oldest go as for any reader.
+   */
+  hold: (() => number) | null = null;
+  maxHeld = 0;
   readonly subscribers = new Set<Subscriber>();
   /** In-process readers (the cluster loader): each entry as it is stored. */
   private readonly taps = new Set<(e: TappedEntry) => void>();
@@ -140,7 +147,12 @@ export class StreamHub {
   }
 
   private trim(): void {
-    while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
+    const held = this.hold?.() ?? Number.POSITIVE_INFINITY;
+    while (this.buffered > this.maxBuffered && this.entries.length > 1) {
+      const first = this.entries[0]!;
+      if (first.offset + first.batch.count > held && this.buffered <= this.maxBuffered + this.maxHeld) break;
+      this.buffered -= this.entries.shift()!.batch.count;
+    }
   }
 
   unsubscribe(sub: Subscriber): void {

@@ -204,6 +204,38 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
     }
   }, 60_000);
 
+  it('a shard down while more events arrive than the replay buffer holds: the stream keeps them for the loader, and all are loaded once', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    const c = cluster;
+    const BURST: StreamDeclaration = { id: 'burst', schema: { fields: [{ name: 'v', type: 'integer' }] }, timeZone: 'UTC' };
+    const server = await createServer({ demo: false, replayBuffer: 1_000, streams: [BURST], cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 100 } });
+    let down = false;
+    try {
+      await c.nodes[1]!.kill();
+      down = true;
+      // 5,000 events: five times the replay buffer, and far past the loader's own backlog of four segments.
+      for (let i = 0; i < 5_000; i += 500) {
+        const res = await fetch(`${server.url}/api/streams/burst/events`, { method: 'POST', body: JSON.stringify(Array.from({ length: 500 }, (_, k) => ({ v: i + k }))) });
+        expect(res.status).toBe(200);
+      }
+      await until(
+        () => status(server.url),
+        (x) => x.datasets.burst?.w === 100,
+      );
+      await c.nodes[1]!.start();
+      const s = await until(
+        () => status(server.url),
+        (x) => x.datasets.burst?.w === 5_000,
+        60_000,
+      );
+      expect(s.datasets.burst!.error).toBeNull();
+      expect(await c.nodes[0]!.rows('SELECT count(), uniqExact(seq), sum(v), min(off), max(off) FROM lw_burst')).toEqual([[5_000, 5_000, (4_999 * 5_000) / 2, 0, 4_999]]);
+    } finally {
+      await server.close();
+      if (down) await c.nodes[1]!.start();
+    }
+  }, 90_000);
+
   it('runs one read-only statement from the console on the cluster, and refuses anything else', async (ctx) => {
     if (!cluster) return ctx.skip();
     const server = await createServer({ demo: false, cluster: { shards: cluster.nodes.map((n) => n.url), cluster: cluster.name } });
