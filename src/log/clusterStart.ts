@@ -57,6 +57,9 @@ export function startOnCluster(db: LogDb, datasetId: string, stream: string, w: 
     if (problem) return { ds, message: `stream ${stream} is on the server’s ClickHouse cluster, but ${ds.name} keeps its batch in this tab: ${problem}.` };
     ds.cluster = { from: 0 };
     await db.datasets.put(ds);
-    return { ds, message: `${ds.name} now takes its batch from the server’s ClickHouse cluster, which holds the same ${n(ds.highWater)} events; this tab keeps only the events past W from the next recompute on.` };
+    return {
+      ds,
+      message: `${ds.name} now takes its batch from the server’s ClickHouse cluster, which holds the same ${n(ds.highWater)} events; this tab keeps only the events past W from the next recompute on.`,
+    };
   });
 }

@@ -105,7 +105,7 @@ describe('ClusterRecompute', () => {
 });
 
 describe('ClusterRecompute, a view the cluster cannot compute', () => {
-  it('waits, said in words; the dataset\'s other views move to the new W', async () => {
+  it("waits, said in words; the dataset's other views move to the new W", async () => {
     const c = new Cluster();
     c.w = { a: 200 };
     const part = new ClusterRecompute({
