@@ -64,8 +64,10 @@ export class LiveStream {
     // Held in memory only: a restart starts the offsets over, under a new name.
     this.hub.epoch = this.file ? this.file.epoch() : `memory-${randomUUID()}`;
     if (this.file) {
-      const stored = this.file.load().map((b) => ({ offset: b.offset, batch: padBatch(this.declaration.schema, b.batch) }));
-      for (const b of stored) this.count(b.batch);
+      // Every stored event is counted; only the newest (the replay buffer) stay in memory.
+      const stored = this.file
+        .load(this.options.replayBuffer, (b) => this.count(padBatch(this.declaration.schema, b.batch)))
+        .map((b) => ({ offset: b.offset, batch: padBatch(this.declaration.schema, b.batch) }));
       this.hub.restore(stored);
       if (stored.length) this.options.log(`restored stream ${this.id} from disk: offsets 0..${this.hub.nextOffset - 1}`);
     }
