@@ -32,16 +32,28 @@ export class DemoStream {
     if (n > 0) this.publish(this.generator.next(n, Date.now()));
   }
 
-  /** Generates `count` events of history at once, spread over the `spanMs` before now. */
-  backfill(count: number, spanMs: number): { first: number; last: number } {
-    const first = this.stream.hub.nextOffset;
+  /**
+   * Generates `count` events of history at once, spread over the `spanMs` before now. On a stream
+   * whose batch layer is a cluster (its hub held for the loader), it waits between chunks while the
+   * loader is far behind, so the history reaches the cluster rather than past what the stream
+   * holds for it; with no progress for two minutes (the cluster down) it goes on regardless.
+   */
+  async backfill(count: number, spanMs: number): Promise<{ first: number; last: number }> {
+    const hub = this.stream.hub;
+    const first = hub.nextOffset;
     const now = Date.now();
     const chunk = 5_000; // the size of a catch-up message, so each is serialised once for all clients
     for (let done = 0; done < count; done += chunk) {
       const n = Math.min(chunk, count - done);
       this.publish(this.generator.next(n, now - spanMs + (spanMs * (done + n)) / count, (spanMs * n) / count));
+      const held = hub.hold;
+      if (!held) continue;
+      for (let last = held(), since = Date.now(); hub.nextOffset - held() > hub.maxHeld / 4 && Date.now() - since < 120_000; ) {
+        await new Promise((r) => setTimeout(r, 20));
+        if (held() !== last) [last, since] = [held(), Date.now()];
+      }
     }
-    return { first, last: this.stream.hub.nextOffset - 1 };
+    return { first, last: hub.nextOffset - 1 };
   }
 
   /** Teaching: `count` events whose event time is `lateMs` before now, arriving now (late, out of order). */

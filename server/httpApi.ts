@@ -119,7 +119,7 @@ async function demoControl(cx: ApiContext, res: ServerResponse, url: URL, id: st
     const spanMs = Number(url.searchParams.get('spanMs') ?? 86_400_000);
     if (!Number.isSafeInteger(count) || count < 1 || count > 20_000_000) return sendJson(res, 400, { error: 'count must be 1..20000000' });
     if (!Number.isFinite(spanMs) || spanMs < 0 || spanMs > 10 * 365 * 86_400_000) return sendJson(res, 400, { error: 'spanMs must be 0..10 years' });
-    return sendJson(res, 200, demo.backfill(count, spanMs));
+    return sendJson(res, 200, await demo.backfill(count, spanMs));
   }
   if (action === 'late') {
     const count = Number(url.searchParams.get('count') ?? 100);

@@ -16,6 +16,8 @@ export interface ClusterBatchOptions {
   cluster: string;
   /** Events per segment (default 262,144). */
   segment?: number;
+  /** Events past its replay buffer a stream keeps for a stopped loader (default 4,000,000). */
+  heldEvents?: number;
   /** The streams whose datasets are on the cluster; every stream when absent. */
   streams?: readonly string[];
   user?: string;
@@ -114,7 +116,7 @@ export class ClusterBatch {
     // The stream keeps what the loader has not read (up to HELD_EVENTS more than it would), so a
     // burst or the cluster down a while is loaded later rather than lost to the cluster.
     stream.hub.hold = () => ds.nextOffset;
-    stream.hub.maxHeld = HELD_EVENTS;
+    stream.hub.maxHeld = this.options.heldEvents ?? HELD_EVENTS;
     // A tab starts a new dataset at the offset after W: only while this server still holds it.
     stream.hub.clusterAt = () => (ds.watermarkOffset >= stream.hub.bufferedFrom ? { w: ds.watermark, wOffset: ds.watermarkOffset } : null);
     this.options.log(`stream ${stream.id}: batch layer on ClickHouse cluster ${this.options.cluster} (${this.shards} shards), W = ${ds.watermark}`);

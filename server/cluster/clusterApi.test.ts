@@ -236,6 +236,25 @@ describe('the server with a ClickHouse cluster as the batch layer', () => {
     }
   }, 90_000);
 
+  it('a backfill of the demo stream far larger than the stream holds waits for the loader: every event reaches the cluster once', async (ctx) => {
+    if (!cluster) return ctx.skip();
+    const c = cluster;
+    const server = await createServer({ paused: true, replayBuffer: 1_000, cluster: { shards: c.nodes.map((n) => n.url), cluster: c.name, segment: 500, heldEvents: 4_000 } });
+    try {
+      const res = await fetch(`${server.url}/api/streams/shop/backfill?count=30000&spanMs=60000`, { method: 'POST' });
+      expect(await res.json()).toEqual({ first: 0, last: 29_999 });
+      const s = await until(
+        () => status(server.url),
+        (x) => x.datasets.shop?.w === 30_000,
+        60_000,
+      );
+      expect(s.datasets.shop!.error).toBeNull();
+      expect(await c.nodes[0]!.rows('SELECT count(), uniqExact(seq), min(off), max(off) FROM lw_shop')).toEqual([[30_000, 30_000, 0, 29_999]]);
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+
   it('runs one read-only statement from the console on the cluster, and refuses anything else', async (ctx) => {
     if (!cluster) return ctx.skip();
     const server = await createServer({ demo: false, cluster: { shards: cluster.nodes.map((n) => n.url), cluster: cluster.name } });
