@@ -331,6 +331,7 @@ export class BatchDispatcher {
     const onCluster = await this.clusterPart.recompute(
       records.filter((d) => d.cluster),
       this.views,
+      this.published,
     );
     Object.assign(datasets, onCluster.datasets);
     Object.assign(views, onCluster.views);

@@ -93,6 +93,14 @@ describe('ClusterRecompute', () => {
     expect(r.problems).toEqual([expect.stringContaining('Its views wait for the cluster')]);
   });
 
+  it('never goes below the W batch already published (a dataset that joined the cluster before it had everything)', async () => {
+    const c = new Cluster();
+    c.w = { a: 150 };
+    const r = await new ClusterRecompute(c).recompute([record('a', 400, { cluster: { from: 0 } })], views, new Map([['a', 300]]));
+    expect(r.datasets.a).toBeUndefined();
+    expect(r.problems[0]).toMatch(/holds 150 events of a whole, fewer than the 300 batch already covers/);
+  });
+
   it('a tab that missed events stops that dataset alone, saying what to do', async () => {
     const c = new Cluster();
     c.w = { a: 200, b: 200 };

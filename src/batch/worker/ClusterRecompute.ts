@@ -35,8 +35,12 @@ export class ClusterRecompute {
 
   constructor(private readonly cluster: Pick<ClusterViews, 'state' | 'views'>) {}
 
-  /** Batch at W for every dataset in `records` (all on the cluster), each on its own. */
-  async recompute(records: readonly DatasetRecord[], views: readonly ViewDef[]): Promise<ClusterPart> {
+  /**
+   * Batch at W for every dataset in `records` (all on the cluster), each on its own. `published`:
+   * per dataset the W batch last published, which a new W may not go below (the speed layer has
+   * already dropped what it covered).
+   */
+  async recompute(records: readonly DatasetRecord[], views: readonly ViewDef[], published: ReadonlyMap<string, number> = new Map()): Promise<ClusterPart> {
     const out: ClusterPart = { datasets: {}, views: {}, problems: [] };
     if (records.length === 0) return out;
     let states: Record<string, ClusterState> | null = null;
@@ -53,6 +57,8 @@ export class ClusterRecompute {
         const state = states[ds.id];
         if (!state) throw new Error(`the server no longer holds ${ds.name} on its ClickHouse cluster`);
         const w = this.watermark(ds, state);
+        const floor = published.get(ds.id) ?? 0;
+        if (w < floor) throw new Error(`the cluster holds ${n(w)} events of ${ds.name} whole, fewer than the ${n(floor)} batch already covers here`);
         const answer = await this.cluster.views(ds.id, mine, w);
         // A view the cluster cannot compute (a field it does not hold yet) waits; the others go on.
         for (const [id, why] of Object.entries(answer.errors)) out.problems.push(`view ${mine.find((v) => v.id === id)?.name ?? id} of ${ds.name} on the ClickHouse cluster: ${why}`);
