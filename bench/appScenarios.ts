@@ -8,12 +8,12 @@ import { consoleOnLog } from './consoleScenarios';
 import type { StreamStats } from '../src/protocol/stream';
 import { percentile } from './stats';
 
-const num = async (page: Page, testId: string): Promise<number> => {
+export const num = async (page: Page, testId: string): Promise<number> => {
   const v = await page.getByTestId(testId).getAttribute('data-value');
   return v === null || v === '' ? Number.NaN : Number(v);
 };
 
-async function waitFor(page: Page, testId: string, pred: (v: number) => boolean, timeoutMs: number): Promise<number> {
+export async function waitFor(page: Page, testId: string, pred: (v: number) => boolean, timeoutMs: number): Promise<number> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await num(page, testId);

@@ -18,6 +18,7 @@ import { microRuns } from './microScenarios';
 import { interactionRun, p95, p99 } from './interactionScenarios';
 import { metric, type Metric } from './stats';
 import { clusterRuns } from './clusterScenarios';
+import { clusterDashboardRun } from './clusterDashboard';
 
 const { values } = parseArgs({
   options: {
@@ -156,6 +157,17 @@ try {
     metrics[`cross_filter_prepare_${label}_ms`] = metric(prepares, 'ms', { note: 'first activation of both charts: their cubes in one or two recomputes' });
   }
   if (want('cluster')) Object.assign(metrics, await clusterRuns({ runs, quick, big: values['cluster-100m'], log }));
+  if (want('cluster-dashboard')) {
+    // One run: at 100M it backfills and loads for about ten minutes.
+    const n = values['cluster-100m'] ? 100_000_000 : quick ? 1_000_000 : 10_000_000;
+    const r = await clusterDashboardRun(browser, values.dist, n, log);
+    if (r) {
+      const l = n >= 100_000_000 ? '100m' : n >= 10_000_000 ? '10m' : '1m';
+      metrics[`cluster_dashboard_${l}_first_merge_ms`] = metric([r.firstMergeMs], 'ms', { note: `a fresh tab over ${r.events.toLocaleString('en-US')} events: open until the merged count shows` });
+      metrics[`cluster_dashboard_${l}_recompute_ms`] = metric([r.recomputeMs], 'ms', { note: "the dashboard's views at W on the cluster, as the page timed it" });
+      metrics.cluster_server_load_events_per_s = metric([r.serverLoadEventsPerS], 'events/s', { note: 'demo backfill through the server until the cluster holds it' });
+    } else log('clickhouse-server is not installed: no cluster dashboard figures');
+  }
   if (want('micro')) Object.assign(metrics, await microRuns(browser, { quick, runs, log }));
   if (want('files')) {
     const files = [
