@@ -168,7 +168,7 @@ export class IngestDispatcher {
     const ds = await this.log.dataset(dataset);
     if (ds?.cluster)
       throw new Error(
-        `Kappa replays the whole log through the speed path, and the history of ${ds.name} is on the ClickHouse cluster: this tab holds only its events since seq ${ds.cluster.from.toLocaleString('en-US')}. Try it on a dataset this tab holds whole.`,
+        `Kappa replays the whole log through the speed path, and the history of ${ds.name} is on the ClickHouse cluster: this tab holds only its events past seq ${Math.max(ds.cluster.from, ds.cluster.trimmedTo ?? 0).toLocaleString('en-US')}. Try it on a dataset this tab holds whole.`,
       );
     const t0 = performance.now();
     const r = await this.feed.replay(dataset, upto);
