@@ -43,14 +43,15 @@ export class DemoStream {
     const first = hub.nextOffset;
     const now = Date.now();
     const chunk = 5_000; // the size of a catch-up message, so each is serialised once for all clients
+    let waiting = true;
     for (let done = 0; done < count; done += chunk) {
       const n = Math.min(chunk, count - done);
       this.publish(this.generator.next(n, now - spanMs + (spanMs * (done + n)) / count, (spanMs * n) / count));
-      const held = hub.hold;
-      if (!held) continue;
-      for (let last = held(), since = Date.now(); hub.nextOffset - held() > hub.maxHeld / 4 && Date.now() - since < 120_000; ) {
+      for (let last = hub.hold?.(), since = Date.now(); waiting && hub.hold && hub.nextOffset - hub.hold() > hub.maxHeld / 4; ) {
         await new Promise((r) => setTimeout(r, 20));
-        if (held() !== last) [last, since] = [held(), Date.now()];
+        if (hub.hold?.() !== last) [last, since] = [hub.hold?.(), Date.now()];
+        // No progress for two minutes: the loader is stuck; the rest goes out without waiting.
+        else if (Date.now() - since > 120_000) waiting = false;
       }
     }
     return { first, last: hub.nextOffset - 1 };

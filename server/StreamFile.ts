@@ -72,8 +72,8 @@ export class StreamFile {
             tail.push(b);
             tailEvents += b.batch.count;
             while (tail.length - head > 1 && tailEvents - tail[head]!.batch.count >= keep) tailEvents -= tail[head++]!.batch.count;
-            // Drop what left the window now and then, not at every line (a shift is O(n)).
-            if (head > 65_536) {
+            // Drop what left the window once it is most of the array (a shift at every line is O(n)).
+            if (head > 1024 && head * 2 > tail.length) {
               tail.splice(0, head);
               head = 0;
             }

@@ -85,7 +85,8 @@ export class StreamHub {
       this.buffered += b.batch.count;
       this.nextOffset = b.offset + b.batch.count;
     }
-    while (this.buffered > this.maxBuffered && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
+    // The held events too: the reader that holds them (the cluster loader) attaches after this.
+    while (this.buffered > this.maxBuffered + this.maxHeld && this.entries.length > 1) this.buffered -= this.entries.shift()!.batch.count;
   }
 
   /** A stream whose offsets start past 0 (a broker that no longer holds its oldest events). */

@@ -20,7 +20,7 @@ import { serveStatic } from './staticFiles';
 import type { StreamDeclaration } from './streams/declaration';
 import { StreamRegistry } from './streams/StreamRegistry';
 import type { LiveStream } from './streams/LiveStream';
-import { ClusterBatch, type ClusterBatchOptions } from './cluster/ClusterBatch';
+import { ClusterBatch, type ClusterBatchOptions, HELD_EVENTS } from './cluster/ClusterBatch';
 import { handleClusterApi } from './cluster/clusterApi';
 
 export interface ServerOptions {
@@ -91,6 +91,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   };
   const registry = new StreamRegistry({
     replayBuffer: options.replayBuffer ?? 500_000,
+    // A restarted server keeps what its cluster loader may still need (ClusterBatch's held events).
+    ...(options.cluster ? { heldAtStart: options.cluster.heldEvents ?? HELD_EVENTS } : {}),
     ackWindow: options.ackWindow ?? DEFAULT_ACK_WINDOW,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.broker ? { broker: options.broker } : {}),

@@ -48,7 +48,7 @@ interface Attached {
 /** Events held for the cluster past W: beyond this the loader stops reading the stream until the cluster catches up. */
 const MAX_BACKLOG_SEGMENTS = 4;
 /** Events past its replay buffer a stream keeps for a stopped loader (about 0.5 GB of the demo's events). */
-const HELD_EVENTS = 4_000_000;
+export const HELD_EVENTS = 4_000_000;
 
 export class ClusterBatch {
   private readonly clients: ClickHouseClient[];
@@ -113,10 +113,6 @@ export class ClusterBatch {
       this.options.log(a.error ?? '');
       return;
     }
-    // The stream keeps what the loader has not read (up to HELD_EVENTS more than it would), so a
-    // burst or the cluster down a while is loaded later rather than lost to the cluster.
-    stream.hub.hold = () => ds.nextOffset;
-    stream.hub.maxHeld = this.options.heldEvents ?? HELD_EVENTS;
     // A tab starts a new dataset at the offset after W: only while this server still holds it.
     stream.hub.clusterAt = () => (ds.watermarkOffset >= stream.hub.bufferedFrom ? { w: ds.watermark, wOffset: ds.watermarkOffset } : null);
     this.options.log(`stream ${stream.id}: batch layer on ClickHouse cluster ${this.options.cluster} (${this.shards} shards), W = ${ds.watermark}`);
@@ -148,12 +144,18 @@ export class ClusterBatch {
       }
     });
     if (!handle) {
-      // Past the held events (a long outage, or a server restarted on a stream that went on without the cluster).
+      // Past the held events (a long outage, or a server restarted on a stream that went on without
+      // the cluster): nothing left to hold for.
+      a.stream.hub.hold = null;
       a.error = `the loader of stream ${a.stream.id} needs offset ${a.ds.nextOffset}, and this server holds the stream only from offset ${a.stream.hub.bufferedFrom}: batch on the cluster stays at W = ${a.ds.watermark.toLocaleString('en-US')}, while the tabs' speed layers count every event past it`;
       return false;
     }
     if (stopped) handle.close();
     else a.close = handle.close;
+    // The stream keeps what the loader has not read (up to the held events more than it would), so
+    // a burst or the cluster down a while is loaded later rather than lost to the cluster.
+    a.stream.hub.hold = () => a.ds.nextOffset;
+    a.stream.hub.maxHeld = this.options.heldEvents ?? HELD_EVENTS;
     return true;
   }
 

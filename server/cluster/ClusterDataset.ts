@@ -51,8 +51,8 @@ export class ClusterDataset {
   /** The stream offset after the event at seq W. */
   private wOff = 0;
   private chain: Promise<unknown> = Promise.resolve();
-  /** The schema gained fields the tables may not have columns for yet. */
-  private columnsDue = false;
+  /** Widenings whose columns the tables may not have yet (a count: one may come in while another runs). */
+  private columnsDue = 0;
   /** Why the last load stopped, in plain words; null after one that got through. */
   lastError: string | null = null;
 
@@ -83,7 +83,7 @@ export class ClusterDataset {
    */
   widen(schema: DatasetSchema): Promise<unknown> {
     this.fields = schema;
-    this.columnsDue = true;
+    this.columnsDue++;
     return this.load();
   }
 
@@ -224,12 +224,14 @@ export class ClusterDataset {
 
   private async loadReady(): Promise<LoadReport> {
     // Until the tables have every field's column (a widening whose ALTER failed is tried again here).
-    if (this.columnsDue) {
+    const due = this.columnsDue;
+    if (due > 0) {
       await this.ensureColumns().catch((e: unknown) => {
         this.lastError = `the cluster's tables could not gain the stream's new fields: ${e instanceof Error ? e.message : String(e)}`;
         throw new Error(this.lastError);
       });
-      this.columnsDue = false;
+      // A widening that came in meanwhile may have found some shards already read: it runs again.
+      this.columnsDue -= due;
     }
     const n = this.options.segment;
     const t0 = performance.now();

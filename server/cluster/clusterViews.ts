@@ -5,7 +5,7 @@
  * can be half loaded.
  */
 import type { SqlRow } from '../../src/views/compileView';
-import { clickhouseRows, clickhouseSql } from '../../src/views/clickhouseSql';
+import { chIdent, clickhouseRows, clickhouseSql } from '../../src/views/clickhouseSql';
 import type { ViewDef } from '../../src/views/ViewDef';
 import type { ClusterDataset } from './ClusterDataset';
 
@@ -43,9 +43,9 @@ export async function clusterViewRows(ds: ClusterDataset, views: readonly ViewDe
 export async function clusterTimeSplit(ds: ClusterDataset, w: number, bucketMs: number): Promise<{ maxTs: number | null; boundary: number | null; atOrBefore: number; after: number }> {
   if (!Number.isSafeInteger(w) || w < 0 || w > ds.watermark) throw new Error(`seq ${w} is past what the cluster holds whole (W = ${ds.watermark})`);
   if (!Number.isFinite(bucketMs) || bucketMs <= 0) throw new Error('bucketMs is a positive number of milliseconds');
-  const [[n, max] = []] = await ds.rows(`SELECT count(), max(ts) FROM ${ds.distributed} WHERE seq <= ${w}`);
+  const [[n, max] = []] = await ds.rows(`SELECT count(), max(ts) FROM ${chIdent(ds.distributed)} WHERE seq <= ${w}`);
   if (!n || typeof max !== 'number') return { maxTs: null, boundary: null, atOrBefore: 0, after: 0 };
   const boundary = max - bucketMs;
-  const [[atOrBefore, after] = []] = await ds.rows(`SELECT countIf(ts <= ${boundary}), countIf(ts > ${boundary}) FROM ${ds.distributed} WHERE seq <= ${w}`);
+  const [[atOrBefore, after] = []] = await ds.rows(`SELECT countIf(ts <= ${boundary}), countIf(ts > ${boundary}) FROM ${chIdent(ds.distributed)} WHERE seq <= ${w}`);
   return { maxTs: max, boundary, atOrBefore: Number(atOrBefore ?? 0), after: Number(after ?? 0) };
 }

@@ -24,6 +24,8 @@ export interface LiveStreamOptions {
   broker?: BrokerSource;
   /** The synthetic demo stream (shop totals to the cent). */
   demo?: boolean;
+  /** Events kept past the replay buffer at a restart, for a cluster loader that may need them. */
+  heldAtStart?: number;
   log: (line: string) => void;
 }
 
@@ -65,8 +67,10 @@ export class LiveStream {
     this.hub.epoch = this.file ? this.file.epoch() : `memory-${randomUUID()}`;
     if (this.file) {
       // Every stored event is counted; only the newest (the replay buffer) stay in memory.
+      const held = this.options.heldAtStart ?? 0;
+      this.hub.maxHeld = held;
       const stored = this.file
-        .load(this.options.replayBuffer, (b) => this.count(padBatch(this.declaration.schema, b.batch)))
+        .load(this.options.replayBuffer + held, (b) => this.count(padBatch(this.declaration.schema, b.batch)))
         .map((b) => ({ offset: b.offset, batch: padBatch(this.declaration.schema, b.batch) }));
       this.hub.restore(stored);
       if (stored.length) this.options.log(`restored stream ${this.id} from disk: offsets 0..${this.hub.nextOffset - 1}`);

@@ -30,7 +30,13 @@ export class StreamRegistry {
   private readonly streamOptions: Omit<LiveStreamOptions, 'broker' | 'demo'>;
 
   constructor(private readonly options: RegistryOptions) {
-    this.streamOptions = { replayBuffer: options.replayBuffer, ackWindow: options.ackWindow, log: options.log, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
+    this.streamOptions = {
+      replayBuffer: options.replayBuffer,
+      ackWindow: options.ackWindow,
+      log: options.log,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.heldAtStart ? { heldAtStart: options.heldAtStart } : {}),
+    };
   }
 
   /** Live (not retired) streams, in declaration order. */

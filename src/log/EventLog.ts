@@ -93,6 +93,8 @@ export class EventLog {
       if (before === epoch) return 'same';
       ownSet((ds.epochs ??= {}), stream, epoch);
       if (before !== undefined) delete ds.sources[stream];
+      // On a cluster, the new incarnation's seqs are not this log's: its batch stops (ClusterRecompute).
+      if (before !== undefined && ds.cluster) ds.cluster.reset = true;
       await this.db.datasets.put(ds);
       return before === undefined ? 'first' : 'reset';
     });

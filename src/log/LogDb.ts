@@ -35,7 +35,7 @@ export interface DatasetRecord {
    * Its batch layer is the server's ClickHouse cluster (clusterStart.ts): this log began at seq
    * `from` + 1 (the cluster holds 1..from) and keeps what the tab read from there on.
    */
-  cluster?: { from: number; trimmedTo?: number; missedAtStart?: number };
+  cluster?: { from: number; trimmedTo?: number; missedAtStart?: number; reset?: boolean };
 }
 
 export interface ImportedFile {

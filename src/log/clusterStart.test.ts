@@ -54,4 +54,14 @@ describe('a log that held its stream before the server put it on the cluster', (
     expect(r.message).toMatch(/retention removed some of its events/);
     expect((await retained.dataset('shop'))!.cluster).toBeUndefined();
   });
+
+  it('a cluster dataset whose stream started its offsets over is marked: its seqs are no longer the cluster’s', async () => {
+    const log = await readFrom(0);
+    await log.checkEpoch('shop', 'shop', 'one');
+    await startOnCluster(log.db, 'shop', 'shop', 300, 300);
+    expect(await log.checkEpoch('shop', 'shop', 'one')).toBe('same');
+    expect((await log.dataset('shop'))!.cluster).toEqual({ from: 0 });
+    expect(await log.checkEpoch('shop', 'shop', 'two')).toBe('reset');
+    expect((await log.dataset('shop'))!.cluster).toEqual({ from: 0, reset: true });
+  });
 });

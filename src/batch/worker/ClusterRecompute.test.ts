@@ -109,6 +109,8 @@ describe('ClusterRecompute', () => {
     expect(r.datasets.b?.w).toBe(200);
     expect(r.problems[0]).toMatch(/this tab missed 3 events of a .* delete a in the Datasets panel/);
     expect(c.asked).toEqual([{ dataset: 'b', upto: 200 }]);
+    const reset = await new ClusterRecompute(c).recompute([record('a', 400, { cluster: { from: 100, reset: true } })], views);
+    expect(reset.problems[0]).toMatch(/started its offsets over since this tab read it/);
   });
 });
 

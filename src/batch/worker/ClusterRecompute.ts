@@ -78,6 +78,10 @@ export class ClusterRecompute {
     const c = ds.cluster!;
     // Both count the same events only if this tab missed none and the cluster lost none.
     const missed = Object.values(ds.gaps).reduce((s, g) => s + g, 0) + Object.values(ds.rejected ?? {}).reduce((s, g) => s + g, 0);
+    if (c.reset)
+      throw new Error(
+        `the server's stream ${ds.name} started its offsets over since this tab read it, so its seqs no longer match the cluster's: delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
+      );
     if (missed > (c.missedAtStart ?? 0))
       throw new Error(
         `this tab missed ${n(missed)} events of ${ds.name} that the cluster holds, so its seqs no longer match the cluster's: delete ${ds.name} in the Datasets panel to start it again where the cluster is`,
@@ -101,6 +105,6 @@ export class ClusterRecompute {
       const kept = last.views.get(v.id);
       if (kept && kept.def === JSON.stringify(v)) out.views[v.id] = kept.rows;
     }
-    out.problems.push(`batch of ${ds.name} stays at W = ${n(last.w)}: ${why}. The speed layer counts every event past it, so the figures stay exact; the next recompute tries again.`);
+    out.problems.push(`batch of ${ds.name} stays at W = ${n(last.w)}: ${why}. The speed layer counts every event past it; the next recompute tries again.`);
   }
 }
